@@ -35,4 +35,7 @@ public enum AcpiWarningKind
 
     /// <summary>A reference (IORT node offset, ID mapping target) that does not point where it should.</summary>
     BadReference,
+
+    /// <summary>A field whose value the spec does not allow (e.g. an MCFG end bus below its start bus).</summary>
+    InvalidField,
 }
