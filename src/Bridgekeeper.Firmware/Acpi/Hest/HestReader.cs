@@ -170,10 +170,31 @@ public static class HestReader
     {
         int firstNonZero = rest.IndexOfAnyExcept((byte)0);
         if (firstNonZero < 0) return -1;
-        // A non-zero type starts with its low byte; otherwise the run ended inside a type 0 source
-        // whose Source Id is the first non-zero field.
-        bool knownType = firstNonZero + 1 < rest.Length && rest[firstNonZero + 1] == 0
+        // The run ends either at the low byte of a non-zero type, or inside a type 0 source whose
+        // Source Id is its first non-zero field. Source ids can look like types, so prefer the reading
+        // from which the rest of the table walks cleanly.
+        int asType = firstNonZero;
+        int asMachineCheck = firstNonZero - HestErrorSource.SourceIdOffset;
+        bool typeFits = firstNonZero + 1 < rest.Length && rest[firstNonZero + 1] == 0
             && SizeOf((HestSourceType)rest[firstNonZero], rest.Slice(firstNonZero)) != UnknownType;
-        return knownType ? firstNonZero : firstNonZero - HestErrorSource.SourceIdOffset;
+        if (typeFits && WalksCleanly(rest.Slice(asType))) return asType;
+        if (WalksCleanly(rest.Slice(asMachineCheck))) return asMachineCheck;
+        return typeFits ? asType : asMachineCheck;
+    }
+
+    /// <summary>Whether structures from here end exactly at the table end or at further padding.</summary>
+    private static bool WalksCleanly(ReadOnlySpan<byte> rest)
+    {
+        int at = 0;
+        while (at < rest.Length)
+        {
+            var here = rest.Slice(at);
+            if (StartsWithPadding(here)) return true;
+            if (here.Length < 2) return false;
+            int size = SizeOf((HestSourceType)BinaryPrimitives.ReadUInt16LittleEndian(here), here);
+            if (size == UnknownType || size > here.Length) return false;
+            at += size;
+        }
+        return true;
     }
 }
