@@ -9,7 +9,7 @@ namespace Bridgekeeper.Cli.Acpi;
 /// "errorSources":[…],"warnings":[…]} (plus the other header fields), each error source with offset,
 /// type, length, sourceId and the fields its type has. Text: one block per source, names first.
 /// </summary>
-internal static class HestReport
+public static class HestReport
 {
     public static string TypeName(HestSourceType type) => type switch
     {

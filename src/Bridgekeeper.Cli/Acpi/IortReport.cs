@@ -6,7 +6,7 @@ using Bridgekeeper.Firmware.Acpi.Iort;
 namespace Bridgekeeper.Cli.Acpi;
 
 /// <summary>`decode iort` output: each node with its ID mappings (targets by node index), and the warnings.</summary>
-internal static class IortReport
+public static class IortReport
 {
     public static string TypeName(IortNodeType type) => type switch
     {

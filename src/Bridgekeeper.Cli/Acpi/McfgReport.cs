@@ -5,7 +5,7 @@ using Bridgekeeper.Firmware.Acpi.Mcfg;
 namespace Bridgekeeper.Cli.Acpi;
 
 /// <summary>`decode mcfg` output: the header, one ECAM window per allocation, and the warnings.</summary>
-internal static class McfgReport
+public static class McfgReport
 {
     public static string Json(AcpiReadResult<McfgTable> r) => AcpiReport.Json(w =>
     {
