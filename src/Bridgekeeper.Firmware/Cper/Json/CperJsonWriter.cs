@@ -104,9 +104,16 @@ public static class CperJsonWriter
         return o;
     }
 
-    private static JsonObject SectionJson(in CperSectionDescriptor d, ReadOnlySpan<byte> body, int index, List<string> warnings)
+    private static JsonObject SectionJson(in CperSectionDescriptor d, ReadOnlySpan<byte> body, int index, List<string> warnings) =>
+        SectionToJson(d.SectionType, body, index, warnings);
+
+    /// <summary>
+    /// One section body as libcper shows it (<c>{"message", ShortName: {...}}</c>), or
+    /// <c>{"Unknown": {"data": base64}}</c> when the type is not decoded or the body is too short.
+    /// </summary>
+    public static JsonObject SectionToJson(Guid sectionType, ReadOnlySpan<byte> body, int index, List<string> warnings)
     {
-        var codec = CperSectionCatalog.CodecFor(d.SectionType);
+        var codec = CperSectionCatalog.CodecFor(sectionType);
         if (codec?.ToJson(body, out string? message) is { } decoded)
         {
             var o = new JsonObject();
@@ -114,11 +121,11 @@ public static class CperJsonWriter
             o[codec.ShortName] = decoded;
             return o;
         }
-        string name = CperSectionCatalog.NameOf(d.SectionType);
+        string name = CperSectionCatalog.NameOf(sectionType);
         if (codec is not null)
             warnings.Add($"section {index} ({name}): {body.Length} byte(s) is shorter than the section's fixed part; shown as raw data");
         else if (name != "Unknown")
-            warnings.Add($"section {index} ({name}, {GuidText(d.SectionType)}): not decoded by Bridgekeeper yet; shown as raw data, unlike libcper");
+            warnings.Add($"section {index} ({name}, {GuidText(sectionType)}): not decoded by Bridgekeeper yet; shown as raw data, unlike libcper");
         return new JsonObject { ["Unknown"] = new JsonObject { ["data"] = Convert.ToBase64String(body) } };
     }
 }
