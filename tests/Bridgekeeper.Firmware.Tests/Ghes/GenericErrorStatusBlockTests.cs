@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Bridgekeeper.Firmware.Cper;
 using Bridgekeeper.Firmware.Cper.Json;
 using Bridgekeeper.Firmware.Ghes;
-using Bridgekeeper.Firmware.Tests.Cper;
 using Bridgekeeper.TestSupport;
 
 namespace Bridgekeeper.Firmware.Tests.Ghes;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Bridgekeeper.Firmware.Tests.Cper;
+namespace Bridgekeeper.TestSupport;
 
 /// <summary>
 /// Deep comparison of two JSON documents ignoring key order and libcper's free-text "message" keys;
