@@ -38,6 +38,12 @@ public static class CperSectionCatalog
     public static readonly ICperSectionCodec[] Codecs =
     [
         new PcieSectionCodec(),
+        Sections.StandardSectionCodecs.ProcessorGeneric,
+        Sections.StandardSectionCodecs.PlatformMemory,
+        Sections.StandardSectionCodecs.PlatformMemory2,
+        Sections.StandardSectionCodecs.PciBus,
+        Sections.StandardSectionCodecs.PciComponent,
+        Sections.StandardSectionCodecs.FirmwareErrorRecordReference,
     ];
 
     private static readonly FrozenDictionary<Guid, ICperSectionCodec> ByType = Codecs.ToFrozenDictionary(c => c.SectionType);
