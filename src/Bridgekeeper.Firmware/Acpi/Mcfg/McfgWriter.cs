@@ -8,11 +8,9 @@ public static class McfgWriter
     public static byte[] Write(McfgTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        if (table.Header.Signature != McfgTable.Signature)
-            throw new ArgumentException($"an MCFG must have signature \"{McfgTable.Signature}\", not \"{table.Header.Signature}\"");
         if (table.Allocations.IsDefault) throw new ArgumentException("MCFG allocations are not initialised");
         var bytes = new byte[McfgTable.FirstAllocationOffset + table.Allocations.Length * McfgAllocation.Size];
-        AcpiTableCodec.WriteHeader(bytes, table.Header);
+        AcpiTableCodec.WriteHeader(bytes, table.Header, McfgTable.Signature);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(McfgTable.ReservedOffset), table.Reserved);
         for (int i = 0; i < table.Allocations.Length; i++)
             table.Allocations[i].Write(bytes.AsSpan(McfgTable.FirstAllocationOffset + i * McfgAllocation.Size, McfgAllocation.Size));
