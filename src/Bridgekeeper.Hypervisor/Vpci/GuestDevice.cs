@@ -148,12 +148,8 @@ public sealed class GuestDevice : VirtualFunction
         PhysicalWrite(ConfigHeader.Command, 2, (physical & ~(uint)GuestCommandBits) | next);
     }
 
-    /// <summary>Tears down what the guest had: BAR mappings and LPI mappings (before the IOMMU switch).</summary>
-    internal void TearDown()
-    {
-        Bars.SetDecode(false);
-        Interrupts?.UnmapDevice(ItsDeviceId);
-    }
+    /// <summary>Tears down the guest's BAR mappings (before the IOMMU switch; the assigner unmaps the ITS DeviceID).</summary>
+    internal void TearDown() => Bars.SetDecode(false);
 
     private static byte[] Snapshot(IConfigAccess physical, Sbdf function)
     {
