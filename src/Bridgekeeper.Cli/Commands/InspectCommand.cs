@@ -25,7 +25,7 @@ public sealed class InspectCommand : Command<InspectCommand.Settings>
         public string? Sysfs { get; init; }
 
         [CommandOption("--json")]
-        [Description("Write one JSON object {\"functions\":[...]} instead of the tree and text")]
+        [Description("Write one JSON object (a functions array, keys as in docs/inspect.md) instead of the tree and text")]
         public bool Json { get; init; }
 
         public override ValidationResult Validate() => (Lspci is null) == (Sysfs is null)
