@@ -8,5 +8,6 @@ internal static class CommandRegistration
     public static void AddAll(IConfigurator config)
     {
         // One line per command, kept in alphabetical order.
+        config.AddCommand<Commands.GroupsCommand>("groups");
     }
 }
