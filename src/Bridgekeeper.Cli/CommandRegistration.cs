@@ -19,6 +19,7 @@ internal static class CommandRegistration
             decode.AddCommand<DecodeMcfgCommand>("mcfg");
         });
         config.AddBranch("encode", encode => encode.AddCommand<EncodeCperCommand>("cper").WithDescription("libcper CPER-JSON -> binary CPER record"));
+        config.AddCommand<GroupsCommand>("groups");
         config.AddCommand<InjectCommand>("inject");
         config.AddCommand<InspectCommand>("inspect");
     }
