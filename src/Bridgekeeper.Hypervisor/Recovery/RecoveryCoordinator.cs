@@ -39,7 +39,7 @@ public sealed class RecoveryCoordinator(RecoveryContext context, IRecoveryScopeP
             LateOrUnknownReplies++;
             return;
         }
-        process.OnReply(participant, requestId, vote);
+        if (!process.OnReply(participant, requestId, vote)) LateOrUnknownReplies++;
         Retire();
     }
 

@@ -59,13 +59,15 @@ public sealed class RecoveryProcess
         Fire(RecoveryTrigger.SecondError);
     }
 
-    public void OnReply(RecoveryParticipant p, long requestId, RecoveryVote vote)
+    /// <summary>An owner's answer; false when it came too late (the step already timed out).</summary>
+    public bool OnReply(RecoveryParticipant p, long requestId, RecoveryVote vote)
     {
-        if (p.PendingRequest != requestId) return; // late: the step already timed out
+        if (p.PendingRequest != requestId) return false;
         p.PendingRequest = 0;
         p.LastVote = vote;
         Emit(EventKinds.OwnerVote, p, $"voted {vote}", D("step", State.ToString()), D("vote", vote.ToString()));
         if (AllAnswered()) VotesIn();
+        return true;
     }
 
     public void OnQuiesced(RecoveryParticipant p, string how)
@@ -271,7 +273,7 @@ public sealed class RecoveryProcess
             int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
             Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
         }
-        ClearReporterStatus();
+        ClearReporterStatus(resetFunctionsToo: false);
         Ask(GuestRequestKind.SlotReset);
     }
 
@@ -290,7 +292,7 @@ public sealed class RecoveryProcess
             var faults = _ctx.Iommu.DrainFaults();
             EmitScope(EventKinds.DmaUnblocked, "DMA unblocked for recovered functions", D("faults_while_blocked", faults.Count));
         }
-        if (!_dmaBlocked) ClearReporterStatus();
+        if (!_dmaBlocked) ClearReporterStatus(resetFunctionsToo: true);
         foreach (var p in Participants)
         {
             if (p.Fate != ParticipantFate.Active) continue;
@@ -340,13 +342,17 @@ public sealed class RecoveryProcess
         Emit(EventKinds.DeviceQuarantined, p, reason, D("fate", fate.ToString()), D("reason", reason));
     }
 
-    /// <summary>Natively, the reporting port's own status is not cleared by a reset below it (aer_root_reset).</summary>
-    private void ClearReporterStatus()
+    /// <summary>
+    /// Natively, clears what the errors left (Linux: pcie_clear_device_status and
+    /// pci_aer_clear_nonfatal_status after recovery). After a reset the restore already cleared the
+    /// functions below the bridge; the reporting port above them still needs it.
+    /// </summary>
+    private void ClearReporterStatus(bool resetFunctionsToo)
     {
         if (!_ctx.Options.AerNative) return;
         foreach (var log in _errors)
         {
-            if (Scope.Functions.Contains(log.Device) || !log.RegistersRead) continue;
+            if ((!resetFunctionsToo && Scope.Functions.Contains(log.Device)) || !log.RegistersRead) continue;
             var caps = _ctx.Capabilities.Of(log.Device);
             if (caps.Aer is int a) _ctx.Config.Write(log.Device, a + AerCapability.UncorrectableStatus, 4, log.UncorStatus);
             if (caps.PciExpress is int p) _ctx.Config.Write(log.Device, p + PciExpressCapability.DeviceStatus, 2, 0x000F);
