@@ -61,7 +61,7 @@ public sealed class ConfigSnapshot
 
     public bool IsRootPort { get; private set; }
 
-    public static ConfigSnapshot Capture(IConfigAccess config, Sbdf function, FunctionCapabilities caps)
+    public static ConfigSnapshot Capture(IConfigAccess config, Sbdf function, FunctionCapabilities caps, bool aerNative)
     {
         var s = new ConfigSnapshot(function, caps);
         for (int i = 0; i < 16; i++) s._header[i] = config.Read(function, i * 4, 4);
@@ -70,7 +70,7 @@ public sealed class ConfigSnapshot
             for (int i = 0; i < PcieWords.Length; i++) s._pcie[i] = (ushort)config.Read(function, p + PcieWords[i], 2);
             s.IsRootPort = ((config.Read(function, p + PciExpressCapability.Capabilities, 2) >> 4) & 0xF) == (uint)PciePortType.RootPort;
         }
-        if (caps.Aer is int a)
+        if (aerNative && caps.Aer is int a) // firmware owns AER otherwise (Linux: pci_save_aer_state only when native)
             for (int i = 0; i < AerRegisters.Length; i++)
                 s._aer[i] = AerRegisters[i] == AerCapability.RootErrorCommand && !s.IsRootPort ? 0 : config.Read(function, a + AerRegisters[i], 4);
         if (caps.Msi is int m)

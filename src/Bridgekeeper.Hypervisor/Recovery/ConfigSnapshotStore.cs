@@ -7,14 +7,15 @@ namespace Bridgekeeper.Hypervisor.Recovery;
 /// <summary>
 /// Saved configurations. Assignment should <see cref="Save"/> a function's clean state when it hands
 /// the function out; recovery otherwise captures it when an error starts, before anything is reset.
+/// AER registers are saved only when the hypervisor owns AER (<paramref name="aerNative"/>).
 /// </summary>
-public sealed class ConfigSnapshotStore(IConfigAccess config, CapabilityCache capabilities)
+public sealed class ConfigSnapshotStore(IConfigAccess config, CapabilityCache capabilities, bool aerNative)
 {
     private readonly Dictionary<Sbdf, ConfigSnapshot> _saved = [];
 
     public ConfigSnapshot Save(Sbdf function)
     {
-        var s = ConfigSnapshot.Capture(config, function, capabilities.Of(function));
+        var s = ConfigSnapshot.Capture(config, function, capabilities.Of(function), aerNative);
         _saved[function] = s;
         return s;
     }

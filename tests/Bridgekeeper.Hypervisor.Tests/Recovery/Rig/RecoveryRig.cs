@@ -58,7 +58,7 @@ public sealed class RecoveryRig : IDisposable
         Timeline = new DurableTimeline(RasLog, Sink, Loop);
         Capabilities = new CapabilityCache(Fabric);
         Notifier = new GuestErrorNotifier(VirtualPci);
-        Snapshots = new ConfigSnapshotStore(Fabric, Capabilities);
+        Snapshots = new ConfigSnapshotStore(Fabric, Capabilities, Options.AerNative);
         var context = new RecoveryContext(Fabric, Loop, Iommu, Hub, Owners, Notifier, Timeline, Snapshots, Capabilities, Options);
         Coordinator = new RecoveryCoordinator(context, Fabric);
         VirtualPci.Recovery = Coordinator;

@@ -1,0 +1,216 @@
+using System.Buffers.Binary;
+using Bridgekeeper.Hardware;
+using Bridgekeeper.Hypervisor.Errors;
+using Bridgekeeper.Hypervisor.RasLog;
+using Bridgekeeper.Hypervisor.Recovery;
+using Bridgekeeper.Hypervisor.Tests.Recovery.Rig;
+using Bridgekeeper.Pci;
+using Bridgekeeper.Platform.Guests;
+using static Bridgekeeper.Hypervisor.Tests.Recovery.Rig.RecoveryRig;
+
+namespace Bridgekeeper.Hypervisor.Tests.Recovery;
+
+public sealed class FirmwareFirstScenarioTests
+{
+    private static readonly DomainId D1 = new(1), D2 = new(2);
+
+    private static RecoveryRig FirmwareFirstRig() => new(new RecoveryOptions { AerNative = false });
+
+    private static ulong ReadAck(RecoveryRig rig)
+    {
+        Span<byte> b = stackalloc byte[8];
+        rig.Memory.Read(GhesAck, b);
+        return BinaryPrimitives.ReadUInt64LittleEndian(b);
+    }
+
+    private static uint BlockStatus(RecoveryRig rig)
+    {
+        Span<byte> b = stackalloc byte[4];
+        rig.Memory.Read(GhesBlock, b);
+        return BinaryPrimitives.ReadUInt32LittleEndian(b);
+    }
+
+    /// <summary>Any access to an AER register; reading the capability header while walking the list is not one.</summary>
+    private static bool TouchesAer((SimTime, Sbdf, int Offset, int, bool Write, uint) a) =>
+        a.Offset > FabricConfigSpaces.AerAt && a.Offset < FabricConfigSpaces.AerAt + AerCapability.RootPortLength
+        || (a.Offset == FabricConfigSpaces.AerAt && a.Write);
+
+    [Fact]
+    public void Ghesv2_fatal_pcie_record_recovers_the_device_acknowledges_and_never_touches_aer_registers()
+    {
+        using var rig = FirmwareFirstRig();
+        var g1 = rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(20)));
+        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Gsiv)]);
+        rig.Run(1);
+        rig.Fabric.Accesses.Clear();
+
+        byte[] block = rig.FirmwareWritesGhes(A, cperSeverity: 1, flags: 0, AerCapability.MalformedTlp);
+        rig.Gic.Raise(GhesSpi);
+        rig.Run(1000);
+
+        Assert.Equal(0u, BlockStatus(rig));
+        Assert.Equal(1UL, ReadAck(rig));                      // (0 & ~1) | 1
+        Assert.Single(rig.Sink.OfKind(EventKinds.RecoveryComplete));
+        Assert.Contains(g1.Received, r => r.Kind == GuestRequestKind.Resume);
+        Assert.DoesNotContain(rig.Fabric.Accesses, a => TouchesAer(a));
+        // The firmware's CPER copy is what the guest sees in its shadow AER (option (b)).
+        Assert.Equal(AerCapability.MalformedTlp, Assert.Single(g1.AerSeen).UncorStatus);
+        var (errors, _) = RasLogReader.Read(rig.DatabasePath);
+        var row = Assert.Single(errors);
+        Assert.Equal(block, row.Raw);
+        Assert.Equal("ghes:1", row.Path);
+        Assert.Equal("fatal", row.Severity);
+        RecoveryInvariants.CheckAll(rig);
+    }
+
+    [Fact]
+    public void The_reset_flag_makes_a_recoverable_record_fatal()
+    {
+        using var rig = FirmwareFirstRig();
+        rig.Assign(A, D1, GuestDriverProfile.CanRecover(SimTime.FromMilliseconds(5)));
+        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.ExternalInterrupt)]);
+        rig.FirmwareWritesGhes(A, cperSeverity: 0, flags: GhesPcieEntry.ResetFlag, AerCapability.CompletionTimeout);
+        rig.Gic.Raise(GhesSpi);
+        rig.Run(1000);
+        Assert.Equal("fatal", rig.Sink.Detail(rig.Sink.OfKind(EventKinds.ErrorDetected).Single(), "severity"));
+        Assert.Single(rig.Sink.OfKind(EventKinds.SbrAssert)); // fatal always resets, even if every owner could recover
+        RecoveryInvariants.CheckAll(rig);
+    }
+
+    [Fact]
+    public void A_repeated_record_is_stored_but_not_acted_on_twice()
+    {
+        using var rig = FirmwareFirstRig();
+        rig.Assign(A, D1, GuestDriverProfile.CanRecover(SimTime.FromMilliseconds(5)));
+        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Gsiv)]);
+        rig.FirmwareWritesGhes(A, 0, 0, AerCapability.CompletionTimeout);
+        rig.Gic.Raise(GhesSpi);
+        rig.Run(300);
+        rig.FirmwareWritesGhes(A, 0, 0, AerCapability.CompletionTimeout);
+        rig.Gic.Raise(GhesSpi);
+        rig.Run(300);
+        Assert.Equal(1, rig.Ghes.Duplicates);
+        Assert.Single(rig.Coordinator.History);
+        var (errors, _) = RasLogReader.Read(rig.DatabasePath);
+        Assert.Equal(2, errors.Count);
+        Assert.Contains("duplicate", errors[1].DecodedJson);
+    }
+
+    [Fact]
+    public void A_malformed_status_block_is_stored_released_and_not_acted_on()
+    {
+        using var rig = FirmwareFirstRig();
+        rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(5)));
+        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Gsiv)]);
+        rig.FirmwareWritesGhes(A, 1, 0, AerCapability.MalformedTlp);
+        rig.Memory.Write(GhesBlock + 12, BitConverter.GetBytes(30u)); // data_length 30: neither 0 nor >= 64
+        rig.Gic.Raise(GhesSpi);
+        rig.Run(300);
+        Assert.Equal(1, rig.Ghes.Invalid);
+        Assert.Empty(rig.Coordinator.History);
+        Assert.Equal(0u, BlockStatus(rig));
+        Assert.Equal(1UL, ReadAck(rig));
+        var (errors, _) = RasLogReader.Read(rig.DatabasePath);
+        Assert.Contains("data_length", Assert.Single(errors).DecodedJson);
+    }
+
+    [Fact]
+    public void Polled_sources_are_read_on_their_interval()
+    {
+        using var rig = FirmwareFirstRig();
+        rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(5)));
+        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Polled, pollMs: 50)]);
+        rig.Run(10);
+        rig.FirmwareWritesGhes(A, 1, 0, AerCapability.MalformedTlp);
+        rig.Run(30);
+        Assert.Empty(rig.Sink.OfKind(EventKinds.ErrorDetected));
+        rig.Run(20);
+        Assert.Equal(SimTime.FromMilliseconds(50), rig.Sink.OfKind(EventKinds.ErrorDetected).Single().Time);
+    }
+
+    [Fact]
+    public void Sea_notifications_arrive_as_exceptions()
+    {
+        using var rig = FirmwareFirstRig();
+        rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(5)));
+        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Sea)]);
+        rig.FirmwareWritesGhes(A, 1, 0, AerCapability.MalformedTlp);
+        rig.Firmware.RaiseException((byte)GhesNotifyKind.Sea);
+        rig.Run(1000);
+        Assert.Single(rig.Sink.OfKind(EventKinds.RecoveryComplete));
+    }
+
+    [Fact]
+    public void Sci_events_need_aml_so_only_the_hardware_domain_may_forward_them()
+    {
+        using var rig = FirmwareFirstRig();
+        rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(5)));
+        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Sci)]);
+        rig.FirmwareWritesGhes(A, 1, 0, AerCapability.MalformedTlp);
+        Assert.False(rig.GhesRouter.ForwardedByHardwareDomain(D1));
+        Assert.Empty(rig.Sink.OfKind(EventKinds.ErrorDetected));
+        Assert.True(rig.GhesRouter.ForwardedByHardwareDomain(DomainId.Hardware));
+        rig.Run(1000);
+        Assert.Single(rig.Sink.OfKind(EventKinds.RecoveryComplete));
+    }
+
+    [Fact]
+    public void Unsupported_notification_types_and_zero_poll_intervals_are_reported()
+    {
+        using var rig = FirmwareFirstRig();
+        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Nmi), rig.GhesSource(GhesNotifyKind.Polled, pollMs: 0)]);
+        Assert.Equal(2, rig.GhesRouter.Warnings.Count);
+    }
+
+    [Fact]
+    public void Option_a_gives_an_acpi_guest_a_virtual_ghes_record_naming_its_own_device_and_it_acknowledges()
+    {
+        using var rig = FirmwareFirstRig();
+        var g1 = rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(10), bySbrWrite: false), GuestNotificationStyle.VirtualGhes);
+        var mailbox = rig.AddVirtualGhes(D1);
+        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Gsiv)]);
+        rig.FirmwareWritesGhes(A, 0, 0, AerCapability.CompletionTimeout);
+        rig.Gic.Raise(GhesSpi);
+        rig.Run(1000);
+
+        var record = Assert.Single(g1.GhesSeen);
+        var entry = Assert.Single(GhesStatusBlock.PcieEntries(record, "guest block"));
+        Assert.Equal(new Sbdf(0, 1, 0, 0), entry.Device);      // the guest's own address, not the host's
+        Assert.Equal(ErrorSeverity.NonFatal, entry.Severity);
+        Assert.Equal(AerCapability.CompletionTimeout, AerRegisterBlob.Decode(entry.Device, entry.Severity, entry.AerInfo.Span).UncorStatus);
+        Assert.Contains(rig.Gic.Injected, i => i.Domain == D1 && i.VirtualIntId == mailbox.VirtualIntId);
+        Assert.Equal(1, mailbox.Delivered);
+        Assert.True(mailbox.Deliver(record));                  // acknowledged, so the next record is accepted
+        Assert.Single(rig.Sink.OfKind(EventKinds.RecoveryComplete));
+        RecoveryInvariants.CheckAll(rig);
+    }
+
+    [Fact]
+    public void Option_a_refuses_a_new_record_until_the_guest_acknowledged_the_last_as_qemu_does()
+    {
+        var gic = new TestGic();
+        var mailbox = new VirtualGhesMailbox(D2, 0x4000_0000, 101, gic);
+        byte[] block = GhesStatusBlock.WritePcie(new Sbdf(0, 1, 0, 0), 0, 0, new byte[AerRegisterBlob.CperLength]);
+        Assert.True(mailbox.Deliver(block));
+        Assert.False(mailbox.Deliver(block));
+        Assert.Equal(1, mailbox.Refused);
+        Span<byte> one = stackalloc byte[8];
+        one[0] = 1;
+        mailbox.Write(mailbox.ReadAckAddress, one);
+        Assert.True(mailbox.Deliver(block));
+        Assert.Equal(2, gic.Injected.Count);
+    }
+
+    [Fact]
+    public void Native_option_a_notifies_an_acpi_guest_of_a_native_error_too()
+    {
+        using var rig = new RecoveryRig();
+        var g1 = rig.Assign(A, D1, GuestDriverProfile.CanRecover(SimTime.FromMilliseconds(5)), GuestNotificationStyle.VirtualGhes);
+        rig.AddVirtualGhes(D1);
+        rig.RaiseNative(A, AerCapability.UnsupportedRequest);
+        rig.Run(500);
+        var entry = Assert.Single(GhesStatusBlock.PcieEntries(Assert.Single(g1.GhesSeen), "guest block"));
+        Assert.Equal(AerCapability.UnsupportedRequest, AerRegisterBlob.Decode(entry.Device, entry.Severity, entry.AerInfo.Span).UncorStatus);
+        RecoveryInvariants.CheckAll(rig);
+    }
+}
