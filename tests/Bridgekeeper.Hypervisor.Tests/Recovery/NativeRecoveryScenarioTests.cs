@@ -57,7 +57,7 @@ public sealed class NativeRecoveryScenarioTests
         // Config came back from the saved copy; the AER status of the reset device was cleared.
         foreach (var f in new[] { A, B, C })
         {
-            Assert.Equal(0xE000_0000 + ((uint)f.RequesterId.Value << 20), rig.Fabric[f].Config.Read(ConfigHeader.Bar0, 4));
+            Assert.Equal(0xE000_0000 + ((uint)(f.RequesterId.Value & 0xFF) << 24), rig.Fabric[f].Config.Read(ConfigHeader.Bar0, 4));
             Assert.Equal((uint)(ConfigHeader.CommandMemorySpace | ConfigHeader.CommandBusMaster), rig.Fabric[f].Config.Read(ConfigHeader.Command, 2));
             Assert.Equal(0u, rig.Fabric[f].Config.Read(FabricConfigSpaces.AerAt + AerCapability.UncorrectableStatus, 4));
         }

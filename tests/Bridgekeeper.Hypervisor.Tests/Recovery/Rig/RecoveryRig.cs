@@ -41,7 +41,7 @@ public sealed class RecoveryRig : IDisposable
         foreach (var f in new[] { A, B, C, D })
         {
             // What the owner's driver set up: BAR placed, memory decoding and bus mastering on.
-            Fabric[f].Config.Write(ConfigHeader.Bar0, 4, 0xE000_0000 + ((uint)f.RequesterId.Value << 20));
+            Fabric[f].Config.Write(ConfigHeader.Bar0, 4, 0xE000_0000 + ((uint)(f.RequesterId.Value & 0xFF) << 24));
             Fabric[f].Config.Write(ConfigHeader.Command, 2, ConfigHeader.CommandMemorySpace | ConfigHeader.CommandBusMaster);
         }
         Iommu = new TestIommu(Loop);
