@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Bridgekeeper.Firmware;
+using Bridgekeeper.Firmware.Ghes;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Pci;
 
@@ -28,29 +29,31 @@ public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIn
         memory.Read(source.ErrorStatusAddress, pointer);
         ulong blockAddress = BinaryPrimitives.ReadUInt64LittleEndian(pointer);
         if (blockAddress == 0) return false;
-        Span<byte> header = stackalloc byte[GhesStatusBlock.HeaderLength];
+        Span<byte> header = stackalloc byte[GenericErrorStatusBlock.HeaderSize];
         memory.Read(blockAddress, header);
-        if (GhesStatusBlock.BlockStatus(header) == 0) return false;
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header) == 0) return false;
 
         string name = $"GHES source {source.SourceId} block at 0x{blockAddress:x}";
-        byte[] record;
-        List<GhesPcieEntry> entries;
+        // Copy what firmware reserved (bounded by the 64 KiB cap), then validate and walk it exactly
+        // as __ghes_check_estatus / cper_estatus_check do.
+        var copy = new byte[Math.Min(source.ErrorBlockLength, (uint)GenericErrorStatusBlock.MaxLength)];
+        memory.Read(blockAddress, copy);
+        GenericErrorStatusBlock block;
+        var reports = new List<FirmwareAerReport>();
         try
         {
-            int length = GhesStatusBlock.CheckHeader(header, source.ErrorBlockLength, name);
-            record = new byte[length];
-            memory.Read(blockAddress, record);
-            entries = GhesStatusBlock.PcieEntries(record, name);
+            block = GenericErrorStatusBlock.Read(copy, name, (int)source.ErrorBlockLength);
+            foreach (var entry in block.Entries)
+                if (FirmwareAerReport.From(entry, name) is { } r) reports.Add(r);
         }
         catch (FirmwareFormatException ex)
         {
             Invalid++;
-            var copy = new byte[Math.Min(source.ErrorBlockLength, (uint)GhesStatusBlock.MaxLength)];
-            memory.Read(blockAddress, copy);
             Release(source, blockAddress);
             intake.RecordInvalid(source.SourceId, copy, ex.Message);
             return true;
         }
+        var record = copy.AsSpan(0, block.Length).ToArray();
         bool duplicate = duplicates.IsDuplicate(record, clock.Now);
         Release(source, blockAddress);
         Processed++;
@@ -60,13 +63,14 @@ public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIn
             intake.RecordInvalid(source.SourceId, record, "duplicate of a record seen within the window; not acted on again");
             return true;
         }
-        foreach (var entry in entries)
+        foreach (var r in reports)
         {
-            if (!entry.IsUsable) continue;
-            var log = AerRegisterBlob.Decode(entry.Device, entry.Severity, entry.AerInfo.Span);
-            if (entry.Severity == ErrorSeverity.Correctable)
+            var device = new Sbdf(r.Segment, r.Bus, r.Device & 0x1F, r.Function & 0x7);
+            var severity = AerRegisterBlob.ToErrorSeverity(r.Severity);
+            var log = AerRegisterBlob.FromBlock(device, severity, r.Aer);
+            if (severity == ErrorSeverity.Correctable)
             {
-                if (intake.AdmitCorrectable(entry.Device, out long suppressed))
+                if (intake.AdmitCorrectable(device, out long suppressed))
                     intake.RecordCorrectable(ErrorOrigin.FirmwareFirst, log, record, suppressed, source.SourceId);
             }
             else

@@ -1,3 +1,5 @@
+using Bridgekeeper.Firmware.Cper;
+using Bridgekeeper.Firmware.Ghes;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Hypervisor.Errors;
 using Bridgekeeper.Pci;
@@ -24,19 +26,21 @@ public sealed class GuestErrorNotifier(IShadowAerNotifier shadowAer)
                 shadowAer.RaiseError(owner.Domain, owner.VirtualDevice, log);
                 return "virtual-root-port";
             case GuestNotificationStyle.VirtualGhes when _mailboxes.TryGetValue(owner.Domain, out var mailbox):
-                var guestLog = log with { Device = owner.VirtualDevice };
-                var block = GhesStatusBlock.WritePcie(owner.VirtualDevice, CperSeverityOf(log.Severity), 0, AerRegisterBlob.Encode(guestLog));
+                var v = owner.VirtualDevice;
+                var block = GhesPcieErrorBlockWriter.Write(new GhesPcieErrorBlockWriter.Request(
+                    (ushort)v.Segment, v.Bus, (byte)v.Device, (byte)v.Function, 0, 0, 0, 0,
+                    AerRegisterBlob.Registers(log), CperSeverityOf(log.Severity)));
                 return mailbox.Deliver(block) ? "virtual-ghes" : "virtual-ghes-refused";
             default:
                 return "channel";
         }
     }
 
-    /// <summary>UEFI 2.10 §N.2.1 severities: 0 recoverable, 1 fatal, 2 corrected.</summary>
-    public static uint CperSeverityOf(ErrorSeverity severity) => severity switch
+    /// <summary>UEFI 2.10 §N.2.1 severities: recoverable, fatal, corrected.</summary>
+    public static CperSeverity CperSeverityOf(ErrorSeverity severity) => severity switch
     {
-        ErrorSeverity.NonFatal => 0,
-        ErrorSeverity.Fatal => 1,
-        _ => 2,
+        ErrorSeverity.NonFatal => CperSeverity.Recoverable,
+        ErrorSeverity.Fatal => CperSeverity.Fatal,
+        _ => CperSeverity.Corrected,
     };
 }

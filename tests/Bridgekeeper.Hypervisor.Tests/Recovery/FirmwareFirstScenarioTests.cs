@@ -69,7 +69,7 @@ public sealed class FirmwareFirstScenarioTests
         using var rig = FirmwareFirstRig();
         rig.Assign(A, D1, GuestDriverProfile.CanRecover(SimTime.FromMilliseconds(5)));
         rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.ExternalInterrupt)]);
-        rig.FirmwareWritesGhes(A, cperSeverity: 0, flags: GhesPcieEntry.ResetFlag, AerCapability.CompletionTimeout);
+        rig.FirmwareWritesGhes(A, cperSeverity: 0, flags: (byte)Bridgekeeper.Firmware.Cper.CperSectionDescriptor.Reset, AerCapability.CompletionTimeout);
         rig.Gic.Raise(GhesSpi);
         rig.Run(1000);
         Assert.Equal("fatal", rig.Sink.Detail(rig.Sink.OfKind(EventKinds.ErrorDetected).Single(), "severity"));
@@ -174,10 +174,10 @@ public sealed class FirmwareFirstScenarioTests
         rig.Run(1000);
 
         var record = Assert.Single(g1.GhesSeen);
-        var entry = Assert.Single(GhesStatusBlock.PcieEntries(record, "guest block"));
+        var entry = GuestRecords.Single(record);
         Assert.Equal(new Sbdf(0, 1, 0, 0), entry.Device);      // the guest's own address, not the host's
         Assert.Equal(ErrorSeverity.NonFatal, entry.Severity);
-        Assert.Equal(AerCapability.CompletionTimeout, AerRegisterBlob.Decode(entry.Device, entry.Severity, entry.AerInfo.Span).UncorStatus);
+        Assert.Equal(AerCapability.CompletionTimeout, entry.UncorStatus);
         Assert.Contains(rig.Gic.Injected, i => i.Domain == D1 && i.VirtualIntId == mailbox.VirtualIntId);
         Assert.Equal(1, mailbox.Delivered);
         Assert.True(mailbox.Deliver(record));                  // acknowledged, so the next record is accepted
@@ -190,7 +190,7 @@ public sealed class FirmwareFirstScenarioTests
     {
         var gic = new TestGic();
         var mailbox = new VirtualGhesMailbox(D2, 0x4000_0000, 101, gic);
-        byte[] block = GhesStatusBlock.WritePcie(new Sbdf(0, 1, 0, 0), 0, 0, new byte[AerRegisterBlob.CperLength]);
+        byte[] block = Bridgekeeper.Firmware.Ghes.GhesPcieErrorBlockWriter.Write(new(0, 1, 0, 0, 0, 0, 0, 0, default, Bridgekeeper.Firmware.Cper.CperSeverity.Recoverable));
         Assert.True(mailbox.Deliver(block));
         Assert.False(mailbox.Deliver(block));
         Assert.Equal(1, mailbox.Refused);
@@ -209,8 +209,7 @@ public sealed class FirmwareFirstScenarioTests
         rig.AddVirtualGhes(D1);
         rig.RaiseNative(A, AerCapability.UnsupportedRequest);
         rig.Run(500);
-        var entry = Assert.Single(GhesStatusBlock.PcieEntries(Assert.Single(g1.GhesSeen), "guest block"));
-        Assert.Equal(AerCapability.UnsupportedRequest, AerRegisterBlob.Decode(entry.Device, entry.Severity, entry.AerInfo.Span).UncorStatus);
+        Assert.Equal(AerCapability.UnsupportedRequest, GuestRecords.Single(Assert.Single(g1.GhesSeen)).UncorStatus);
         RecoveryInvariants.CheckAll(rig);
     }
 }

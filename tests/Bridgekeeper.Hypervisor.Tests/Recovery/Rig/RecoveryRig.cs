@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Bridgekeeper.Firmware.Ghes;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Hypervisor.Errors;
 using Bridgekeeper.Hypervisor.RasLog;
@@ -152,7 +153,9 @@ public sealed class RecoveryRig : IDisposable
     {
         var log = new DeviceErrorLog(device, ErrorSeverity.NonFatal, true, uncorStatus, 0, uncorSeverity, 0, 0,
             System.Numerics.BitOperations.TrailingZeroCount(uncorStatus), [0x4000_0001, 0, 0, 0]);
-        var block = GhesStatusBlock.WritePcie(device, cperSeverity, flags, AerRegisterBlob.Encode(log));
+        var block = GhesPcieErrorBlockWriter.Write(new GhesPcieErrorBlockWriter.Request((ushort)device.Segment, device.Bus,
+            (byte)device.Device, (byte)device.Function, 0x1BAD, 0xA000, 0x020000, 0, AerRegisterBlob.Registers(log),
+            (Bridgekeeper.Firmware.Cper.CperSeverity)cperSeverity, (byte)(0x01 | flags)));
         Memory.Write(GhesBlock, block);
         Span<byte> cell = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(cell, GhesBlock);
@@ -168,5 +171,16 @@ public sealed class RecoveryRig : IDisposable
         RasLog.Dispose();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
             if (File.Exists(_dbPath + suffix)) File.Delete(_dbPath + suffix);
+    }
+}
+
+/// <summary>Reads back a status block the way a guest kernel would (the Firmware library's reader).</summary>
+public static class GuestRecords
+{
+    public static DeviceErrorLog Single(byte[] record)
+    {
+        var block = GenericErrorStatusBlock.Read(record, "guest block");
+        var r = FirmwareAerReport.From(Assert.Single(block.Entries), "guest block")!.Value;
+        return AerRegisterBlob.FromBlock(new Sbdf(r.Segment, r.Bus, r.Device, r.Function), AerRegisterBlob.ToErrorSeverity(r.Severity), r.Aer);
     }
 }
