@@ -95,3 +95,17 @@ public sealed class ReadinessAndRestoreTests
         Assert.Equal(0x201Fu, rig.Fabric[D].Config.Read(FabricConfigSpaces.PcieAt + PciExpressCapability.DeviceControl, 2));
     }
 }
+
+public sealed class RecoveryLatencyTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(30)]
+    [InlineData(250)]
+    public void Recovery_takes_at_most_5_percent_more_virtual_time_than_the_spec_floor_plus_the_slowest_quiesce(int quiesceMs)
+    {
+        var r = RecoveryLatency.Measure(SimTime.FromMilliseconds(quiesceMs));
+        Assert.True(r.Latency >= r.Floor, $"latency {r.Latency} below the floor {r.Floor}: a wait was skipped");
+        Assert.True(r.Ratio <= 1.05, $"latency {r.Latency} vs floor {r.Floor}: ratio {r.Ratio:0.000}");
+    }
+}

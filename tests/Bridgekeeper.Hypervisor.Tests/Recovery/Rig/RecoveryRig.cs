@@ -174,13 +174,3 @@ public sealed class RecoveryRig : IDisposable
     }
 }
 
-/// <summary>Reads back a status block the way a guest kernel would (the Firmware library's reader).</summary>
-public static class GuestRecords
-{
-    public static DeviceErrorLog Single(byte[] record)
-    {
-        var block = GenericErrorStatusBlock.Read(record, "guest block");
-        var r = FirmwareAerReport.From(Assert.Single(block.Entries), "guest block")!.Value;
-        return AerRegisterBlob.FromBlock(new Sbdf(r.Segment, r.Bus, r.Device, r.Function), AerRegisterBlob.ToErrorSeverity(r.Severity), r.Aer);
-    }
-}

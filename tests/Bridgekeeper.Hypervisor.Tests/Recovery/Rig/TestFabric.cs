@@ -120,7 +120,14 @@ public sealed class TestFabric(TestEventLoop loop) : IConfigAccess, IErrorHierar
 
     // ---- topology views --------------------------------------------------------------------
 
-    public IReadOnlyList<Sbdf> FunctionsBelow(Sbdf rootPort) => Below(_functions[rootPort]).Select(f => f.Address).ToList();
+    private readonly Dictionary<Sbdf, List<Sbdf>> _below = [];
+
+    /// <summary>Cached: the fabric's shape does not change after it is built (keeps the storm path allocation-free).</summary>
+    public IReadOnlyList<Sbdf> FunctionsBelow(Sbdf rootPort)
+    {
+        if (!_below.TryGetValue(rootPort, out var list)) _below[rootPort] = list = Below(_functions[rootPort]).Select(f => f.Address).ToList();
+        return list;
+    }
 
     public PciePortType PortTypeOf(Sbdf function) =>
         (PciePortType)((_functions[function].Config.Read(PcieAt + PciExpressCapability.Capabilities, 2) >> 4) & 0xF);
