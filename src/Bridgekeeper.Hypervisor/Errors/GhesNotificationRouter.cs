@@ -1,3 +1,4 @@
+using Bridgekeeper.Firmware.Acpi.Hest;
 using Bridgekeeper.Hardware;
 
 namespace Bridgekeeper.Hypervisor.Errors;
@@ -26,25 +27,25 @@ public sealed class GhesNotificationRouter(GhesErrorHandler handler, IInterruptC
 
     public void Register(IEnumerable<GhesSourceDescriptor> sources)
     {
-        var byException = new Dictionary<GhesNotifyKind, List<GhesSourceDescriptor>>();
+        var byException = new Dictionary<NotificationType, List<GhesSourceDescriptor>>();
         var bySpi = new SortedDictionary<uint, List<GhesSourceDescriptor>>();
         foreach (var s in sources)
         {
             switch (s.Notify)
             {
-                case GhesNotifyKind.Polled when s.PollIntervalMs == 0:
+                case NotificationType.Polled when s.PollIntervalMs == 0:
                     _warnings.Add($"GHES source {s.SourceId}: polled with interval 0; source disabled");
                     break;
-                case GhesNotifyKind.Polled:
+                case NotificationType.Polled:
                     SchedulePoll(s);
                     break;
-                case GhesNotifyKind.ExternalInterrupt or GhesNotifyKind.Gsiv:
+                case NotificationType.ExternalInterrupt or NotificationType.Gsiv:
                     (bySpi.TryGetValue(s.Vector, out var l) ? l : bySpi[s.Vector] = []).Add(s);
                     break;
-                case GhesNotifyKind.Sea or GhesNotifyKind.Sei or GhesNotifyKind.Sdei:
+                case NotificationType.Sea or NotificationType.Sei or NotificationType.Sdei:
                     (byException.TryGetValue(s.Notify, out var e) ? e : byException[s.Notify] = []).Add(s);
                     break;
-                case GhesNotifyKind.Sci or GhesNotifyKind.Gpio:
+                case NotificationType.Sci or NotificationType.Gpio:
                     _amlSources.Add(s);
                     break;
                 default:

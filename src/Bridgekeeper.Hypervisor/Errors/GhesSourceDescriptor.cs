@@ -1,3 +1,5 @@
+using Bridgekeeper.Firmware.Acpi.Hest;
+
 namespace Bridgekeeper.Hypervisor.Errors;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Bridgekeeper.Hypervisor.Errors;
 /// </summary>
 public sealed record GhesSourceDescriptor(
     ushort SourceId,
-    GhesNotifyKind Notify,
+    NotificationType Notify,
     uint Vector,
     uint PollIntervalMs,
     ulong ErrorStatusAddress,
@@ -15,6 +17,14 @@ public sealed record GhesSourceDescriptor(
     GhesReadAckRegister? ReadAck = null)
 {
     public bool IsVersion2 => ReadAck is not null;
+
+    /// <summary>The descriptor of a HEST GHES/GHESv2 entry as the Firmware HEST reader decoded it.</summary>
+    public static GhesSourceDescriptor From(HestGhes ghes) => new(
+        ghes.SourceId, ghes.Notify.Type, ghes.Notify.Vector, ghes.Notify.PollInterval,
+        ghes.ErrorStatusAddress.Address, ghes.ErrorStatusBlockLength,
+        ghes.ReadAck is { } ack
+            ? new GhesReadAckRegister(ack.Register.Address, ack.Register.BitWidth, ack.Register.BitOffset, ack.Preserve, ack.Write)
+            : null);
 }
 
 /// <summary>The GHESv2 read-ack register (a System Memory GAS) and its masks (ACPI 6.5 Table 18.12).</summary>

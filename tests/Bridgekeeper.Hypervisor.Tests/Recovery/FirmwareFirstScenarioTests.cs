@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using Bridgekeeper.Firmware.Acpi.Hest;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Hypervisor.Errors;
 using Bridgekeeper.Hypervisor.RasLog;
@@ -6,6 +6,7 @@ using Bridgekeeper.Hypervisor.Recovery;
 using Bridgekeeper.Hypervisor.Tests.Recovery.Rig;
 using Bridgekeeper.Pci;
 using Bridgekeeper.Platform.Guests;
+using System.Buffers.Binary;
 using static Bridgekeeper.Hypervisor.Tests.Recovery.Rig.RecoveryRig;
 
 namespace Bridgekeeper.Hypervisor.Tests.Recovery;
@@ -40,7 +41,7 @@ public sealed class FirmwareFirstScenarioTests
     {
         using var rig = FirmwareFirstRig();
         var g1 = rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(20)));
-        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Gsiv)]);
+        rig.GhesRouter.Register([rig.GhesSource(NotificationType.Gsiv)]);
         rig.Run(1);
         rig.Fabric.Accesses.Clear();
 
@@ -68,7 +69,7 @@ public sealed class FirmwareFirstScenarioTests
     {
         using var rig = FirmwareFirstRig();
         rig.Assign(A, D1, GuestDriverProfile.CanRecover(SimTime.FromMilliseconds(5)));
-        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.ExternalInterrupt)]);
+        rig.GhesRouter.Register([rig.GhesSource(NotificationType.ExternalInterrupt)]);
         rig.FirmwareWritesGhes(A, cperSeverity: 0, flags: (byte)Bridgekeeper.Firmware.Cper.CperSectionDescriptor.Reset, AerCapability.CompletionTimeout);
         rig.Gic.Raise(GhesSpi);
         rig.Run(1000);
@@ -82,7 +83,7 @@ public sealed class FirmwareFirstScenarioTests
     {
         using var rig = FirmwareFirstRig();
         rig.Assign(A, D1, GuestDriverProfile.CanRecover(SimTime.FromMilliseconds(5)));
-        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Gsiv)]);
+        rig.GhesRouter.Register([rig.GhesSource(NotificationType.Gsiv)]);
         rig.FirmwareWritesGhes(A, 0, 0, AerCapability.CompletionTimeout);
         rig.Gic.Raise(GhesSpi);
         rig.Run(300);
@@ -101,7 +102,7 @@ public sealed class FirmwareFirstScenarioTests
     {
         using var rig = FirmwareFirstRig();
         rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(5)));
-        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Gsiv)]);
+        rig.GhesRouter.Register([rig.GhesSource(NotificationType.Gsiv)]);
         rig.FirmwareWritesGhes(A, 1, 0, AerCapability.MalformedTlp);
         rig.Memory.Write(GhesBlock + 12, BitConverter.GetBytes(30u)); // data_length 30: neither 0 nor >= 64
         rig.Gic.Raise(GhesSpi);
@@ -119,7 +120,7 @@ public sealed class FirmwareFirstScenarioTests
     {
         using var rig = FirmwareFirstRig();
         rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(5)));
-        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Polled, pollMs: 50)]);
+        rig.GhesRouter.Register([rig.GhesSource(NotificationType.Polled, pollMs: 50)]);
         rig.Run(10);
         rig.FirmwareWritesGhes(A, 1, 0, AerCapability.MalformedTlp);
         rig.Run(30);
@@ -133,9 +134,9 @@ public sealed class FirmwareFirstScenarioTests
     {
         using var rig = FirmwareFirstRig();
         rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(5)));
-        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Sea)]);
+        rig.GhesRouter.Register([rig.GhesSource(NotificationType.Sea)]);
         rig.FirmwareWritesGhes(A, 1, 0, AerCapability.MalformedTlp);
-        rig.Firmware.RaiseException((byte)GhesNotifyKind.Sea);
+        rig.Firmware.RaiseException((byte)NotificationType.Sea);
         rig.Run(1000);
         Assert.Single(rig.Sink.OfKind(EventKinds.RecoveryComplete));
     }
@@ -145,7 +146,7 @@ public sealed class FirmwareFirstScenarioTests
     {
         using var rig = FirmwareFirstRig();
         rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(5)));
-        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Sci)]);
+        rig.GhesRouter.Register([rig.GhesSource(NotificationType.Sci)]);
         rig.FirmwareWritesGhes(A, 1, 0, AerCapability.MalformedTlp);
         Assert.False(rig.GhesRouter.ForwardedByHardwareDomain(D1));
         Assert.Empty(rig.Sink.OfKind(EventKinds.ErrorDetected));
@@ -158,7 +159,7 @@ public sealed class FirmwareFirstScenarioTests
     public void Unsupported_notification_types_and_zero_poll_intervals_are_reported()
     {
         using var rig = FirmwareFirstRig();
-        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Nmi), rig.GhesSource(GhesNotifyKind.Polled, pollMs: 0)]);
+        rig.GhesRouter.Register([rig.GhesSource(NotificationType.Nmi), rig.GhesSource(NotificationType.Polled, pollMs: 0)]);
         Assert.Equal(2, rig.GhesRouter.Warnings.Count);
     }
 
@@ -168,7 +169,7 @@ public sealed class FirmwareFirstScenarioTests
         using var rig = FirmwareFirstRig();
         var g1 = rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(10), bySbrWrite: false), GuestNotificationStyle.VirtualGhes);
         var mailbox = rig.AddVirtualGhes(D1);
-        rig.GhesRouter.Register([rig.GhesSource(GhesNotifyKind.Gsiv)]);
+        rig.GhesRouter.Register([rig.GhesSource(NotificationType.Gsiv)]);
         rig.FirmwareWritesGhes(A, 0, 0, AerCapability.CompletionTimeout);
         rig.Gic.Raise(GhesSpi);
         rig.Run(1000);
@@ -211,5 +212,26 @@ public sealed class FirmwareFirstScenarioTests
         rig.Run(500);
         Assert.Equal(AerCapability.UnsupportedRequest, GuestRecords.Single(Assert.Single(g1.GhesSeen)).UncorStatus);
         RecoveryInvariants.CheckAll(rig);
+    }
+}
+
+public sealed class GhesSourceDescriptorTests
+{
+    [Fact]
+    public void A_hest_ghesv2_entry_maps_to_its_notification_addresses_and_read_ack()
+    {
+        var ghes = new HestGhes(7, HestGhes.NoRelatedSource, 0, 1, 1, 1, 1024,
+            Bridgekeeper.Firmware.Acpi.GenericAddress.SystemMemory64(0x1000_0000),
+            HardwareErrorNotification.Of(NotificationType.Gsiv, vector: 60), 4096,
+            new GhesReadAck(Bridgekeeper.Firmware.Acpi.GenericAddress.SystemMemory64(0x1000_0008), ~1UL, 1));
+        var d = GhesSourceDescriptor.From(ghes);
+        Assert.Equal((ushort)7, d.SourceId);
+        Assert.Equal(NotificationType.Gsiv, d.Notify);
+        Assert.Equal(60u, d.Vector);
+        Assert.Equal(0x1000_0000UL, d.ErrorStatusAddress);
+        Assert.Equal(4096u, d.ErrorBlockLength);
+        Assert.True(d.IsVersion2);
+        Assert.Equal(0x1000_0008UL, d.ReadAck!.Address);
+        Assert.Equal(1UL, d.ReadAck.Acknowledge(0));
     }
 }

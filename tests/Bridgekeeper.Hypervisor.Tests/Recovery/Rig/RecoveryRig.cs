@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using Bridgekeeper.Firmware.Acpi.Hest;
 using Bridgekeeper.Firmware.Ghes;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Hypervisor.Errors;
@@ -6,6 +6,7 @@ using Bridgekeeper.Hypervisor.RasLog;
 using Bridgekeeper.Hypervisor.Recovery;
 using Bridgekeeper.Pci;
 using Bridgekeeper.Platform.Guests;
+using System.Buffers.Binary;
 using static Bridgekeeper.Hypervisor.Tests.Recovery.Rig.FabricConfigSpaces;
 
 namespace Bridgekeeper.Hypervisor.Tests.Recovery.Rig;
@@ -145,7 +146,7 @@ public sealed class RecoveryRig : IDisposable
         Gic.Raise(Fabric.RootOf(Fabric[device]).Address == Rp1 ? Rp1Spi : Rp2Spi);
     }
 
-    public GhesSourceDescriptor GhesSource(GhesNotifyKind kind, uint vector = GhesSpi, uint pollMs = 0) =>
+    public GhesSourceDescriptor GhesSource(NotificationType kind, uint vector = GhesSpi, uint pollMs = 0) =>
         new(1, kind, vector, pollMs, GhesCell, 4096, new GhesReadAckRegister(GhesAck, 64, 0, ~1UL, 1));
 
     /// <summary>Firmware-first path: firmware writes a CPER PCIe section into the GHES block (it owns the AER registers).</summary>
