@@ -20,6 +20,7 @@ internal static class CommandRegistration
         });
         config.AddCommand<EventsCommand>("events").WithDescription("Error records and recovery steps from a RAS log database");
         config.AddBranch("encode", encode => encode.AddCommand<EncodeCperCommand>("cper").WithDescription("libcper CPER-JSON -> binary CPER record"));
+        config.AddCommand<InjectCommand>("inject");
         config.AddCommand<InspectCommand>("inspect");
     }
 }
