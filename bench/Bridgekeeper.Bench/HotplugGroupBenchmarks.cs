@@ -9,7 +9,7 @@ namespace Bridgekeeper.Bench;
 /// under the Linux policy (goal: at most 5 µs). Each operation adds the segment's last VF and removes it again.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(ShortInProcessConfig))]
 public class HotplugGroupBenchmarks
 {
     private LinuxHotplugGroups _groups = null!;

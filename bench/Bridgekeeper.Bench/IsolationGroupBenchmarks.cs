@@ -6,7 +6,7 @@ namespace Bridgekeeper.Bench;
 
 /// <summary>Isolation groups for a full segment of 65,536 functions (goal: at most 30 ms per policy).</summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(ShortInProcessConfig))]
 public class IsolationGroupBenchmarks
 {
     private PciTopology _topology = null!;
