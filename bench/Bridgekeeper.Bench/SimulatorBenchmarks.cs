@@ -11,7 +11,6 @@ namespace Bridgekeeper.Bench;
 /// to a function three bridges deep).
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
 public class SimulatorBenchmarks
 {
     private readonly EventLoop _loop = new();
