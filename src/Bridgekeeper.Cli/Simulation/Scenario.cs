@@ -77,7 +77,7 @@ public enum GuestDriverBehaviour
 {
     /// <summary>Answers every step and quiesces within its quiesce time.</summary>
     Cooperative,
-    /// <summary>Answers, but quiesces later than the hypervisor's per-step timeout.</summary>
+    /// <summary>Answers every step only after its quiesce time (each reply late); past the hypervisor's step timeout it counts as silent for that step.</summary>
     Slow,
     /// <summary>Never answers (a hung or malicious guest): counts as NEED_RESET when the step times out.</summary>
     Silent,
@@ -99,11 +99,15 @@ public sealed record GuestDomainSpec(
     double DmaPerMs,
     SourceLine At);
 
-/// <summary>Assign a device (and so its whole isolation group) to a guest; <see cref="ExpectRefused"/> when the scenario shows a refusal.</summary>
-public sealed record AssignmentSpec(DeviceRef Device, string Domain, bool ExpectRefused, SourceLine At);
+/// <summary>
+/// Assign exactly these functions to a guest. The hypervisor assigns whole isolation groups only, so a
+/// list that covers part of a group is refused with the reason; <see cref="ExpectRefused"/> says the
+/// scenario means to show that refusal (a refusal not expected, or an acceptance expected refused, fails the run).
+/// </summary>
+public sealed record AssignmentSpec(ImmutableArray<DeviceRef> Devices, string Domain, bool ExpectRefused, SourceLine At);
 
 /// <summary>A device named by PCI address (<c>0000:03:00.0</c>) or by its name in the platform (<c>nvme0</c>).</summary>
-public sealed record DeviceRef(string Text, Bridgekeeper.Pci.Sbdf? Address, SourceLine At)
+public sealed record DeviceRef(string Text, Bridgekeeper.Pci.Sbdf? Address, SourceLine At, string Field)
 {
     public override string ToString() => Text;
 }

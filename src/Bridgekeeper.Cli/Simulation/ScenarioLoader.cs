@@ -33,7 +33,13 @@ public static class ScenarioLoader
         }
         catch (YamlException ex)
         {
-            throw new ScenarioFormatException(source, (int)ex.Start.Line, "(yaml)", ex.InnerException?.Message ?? ex.Message);
+            throw new ScenarioFormatException(source, Math.Max(1, (int)ex.Start.Line), "(yaml)", ex.InnerException?.Message ?? ex.Message);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner can fail without a position on some malformed plain scalars; the
+            // document is still the user's bad input, so report it as such (line unknown: the first).
+            throw new ScenarioFormatException(source, 1, "(yaml)", $"unreadable YAML ({ex.Message})");
         }
         if (stream.Documents.Count != 1)
             throw new ScenarioFormatException(source, 1, "(document)", $"expected one YAML document, found {stream.Documents.Count}");
@@ -120,10 +126,23 @@ public static class ScenarioLoader
         for (int i = 0; i < items.Count; i++)
         {
             var a = YamlMappingView.Of(items[i], root.File, $"assign[{i}]");
-            a.RejectUnknownKeys("device", "to", "refused");
+            a.RejectUnknownKeys("device", "devices", "to", "refused");
             string to = a.RequireString("to");
             if (!domains.Contains(to)) throw a.Error("to", $"no domain named '{to}' (define it under domains)");
-            list.Add(new AssignmentSpec(ReadDevice(a, "device"), to, a.OptionalBool("refused", false), a.At));
+            ImmutableArray<DeviceRef> devices;
+            if (a.Has("device") == a.Has("devices"))
+                throw new ScenarioFormatException(a.At, $"assign[{i}].device", "give either device (one function) or devices (a list)");
+            if (a.Has("device"))
+            {
+                devices = [ReadDevice(a, "device")];
+            }
+            else
+            {
+                var listed = a.OptionalSequence("devices");
+                if (listed.Count == 0) throw a.Error("devices", "must list at least one function");
+                devices = [.. listed.Select((n, j) => ReadDevice(a, "devices", n, j))];
+            }
+            list.Add(new AssignmentSpec(devices, to, a.OptionalBool("refused", false), a.At));
         }
         return list.ToImmutable();
     }
@@ -219,16 +238,24 @@ public static class ScenarioLoader
         return list.ToImmutable();
     }
 
-    private static DeviceRef ReadDevice(YamlMappingView m, string key)
+    private static DeviceRef ReadDevice(YamlMappingView m, string key) => ParseDevice(m.RequireString(key), m.LineOf(key), m.FieldPath(key));
+
+    private static DeviceRef ReadDevice(YamlMappingView m, string key, YamlNode item, int index)
     {
-        string text = m.RequireString(key);
-        var at = m.LineOf(key);
-        if (Sbdf.TryParse(text, out var sbdf)) return new DeviceRef(text, sbdf, at);
+        var at = new SourceLine(m.File, (int)item.Start.Line);
+        string field = $"{m.FieldPath(key)}[{index}]";
+        if (item is not YamlScalarNode { Value: { Length: > 0 } text }) throw new ScenarioFormatException(at, field, "expected a PCI address or device name");
+        return ParseDevice(text, at, field);
+    }
+
+    private static DeviceRef ParseDevice(string text, SourceLine at, string field)
+    {
+        if (Sbdf.TryParse(text, out var sbdf)) return new DeviceRef(text, sbdf, at, field);
         foreach (char c in text)
         {
             if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.')
-                throw m.Error(key, $"'{text}' is neither a PCI address ([SSSS:]BB:DD.F) nor a device name from the platform");
+                throw new ScenarioFormatException(at, field, $"'{text}' is neither a PCI address ([SSSS:]BB:DD.F) nor a device name from the platform");
         }
-        return new DeviceRef(text, null, at);
+        return new DeviceRef(text, null, at, field);
     }
 }
