@@ -12,7 +12,7 @@ namespace Bridgekeeper.Cli.Report;
 /// </summary>
 internal static class RecoveryTimelineSvg
 {
-    private const int LabelWidth = 170, PlotWidth = 900, LaneHeight = 34, Top = 28, Right = 20;
+    private const int LabelWidth = 170, PlotWidth = 900, LaneHeight = 34, Top = 28, Right = 48;
 
     private static readonly HashSet<string> RecoveryKinds =
     [
@@ -22,13 +22,15 @@ internal static class RecoveryTimelineSvg
         EventKinds.RecoveryFailed, EventKinds.DeviceQuarantined,
     ];
 
-    // Spans: (opening kind, closing kind, css class, label). A span closes at the next closing event in the same lane.
-    private static readonly (string Open, string Close, string Css, string Label)[] Spans =
+    // Spans: (opening kind, closing kind, css class, label, same lane). A span closes at the next closing
+    // event in the same lane; the readiness wait opens at the bridge's SBR deassert and closes when each
+    // device below it is ready, so it is drawn in the device's lane.
+    private static readonly (string Open, string Close, string Css, string Label, bool SameLane)[] Spans =
     [
-        (EventKinds.OwnerNotified, EventKinds.OwnerQuiesced, "span-quiesce", "quiescing"),
-        (EventKinds.DmaBlocked, EventKinds.DmaUnblocked, "span-dma", "DMA blocked"),
-        (EventKinds.SbrAssert, EventKinds.SbrDeassert, "span-sbr", "SBR asserted"),
-        (EventKinds.SbrDeassert, EventKinds.DeviceReady, "span-ready", "readiness wait"),
+        (EventKinds.OwnerNotified, EventKinds.OwnerQuiesced, "span-quiesce", "quiescing", true),
+        (EventKinds.DmaBlocked, EventKinds.DmaUnblocked, "span-dma", "DMA blocked", true),
+        (EventKinds.SbrAssert, EventKinds.SbrDeassert, "span-sbr", "SBR asserted", true),
+        (EventKinds.SbrDeassert, EventKinds.DeviceReady, "span-ready", "readiness wait", false),
     ];
 
     public static bool IsRecoveryKind(string kind) => RecoveryKinds.Contains(kind);
@@ -60,7 +62,7 @@ internal static class RecoveryTimelineSvg
             long ns = t0 + (t1 - t0) * i / 10;
             double x = X(ns);
             html.Append(CultureInfo.InvariantCulture,
-                $"<line x1=\"{x:0.#}\" y1=\"{Top - 6}\" x2=\"{x:0.#}\" y2=\"{height - 20}\" class=\"tick\"/><text x=\"{x:0.#}\" y=\"{Top - 10}\" class=\"tick-label\">{ns / 1e6:0.###} ms</text>\n");
+                $"<line x1=\"{x:0.#}\" y1=\"{Top - 6}\" x2=\"{x:0.#}\" y2=\"{height - 20}\" class=\"tick\"/><text x=\"{x:0.#}\" y=\"{Top - 10}\" class=\"tick-label\">{ns / 1e6:0.#} ms</text>\n");
         }
         foreach (var lane in lanes)
         {
@@ -68,14 +70,23 @@ internal static class RecoveryTimelineSvg
             html.Append(CultureInfo.InvariantCulture,
                 $"<text x=\"6\" y=\"{y + LaneHeight / 2 + 4:0.#}\" class=\"lane-label\">{TopologyTreeSvg.Text(lane)}</text><line x1=\"{LabelWidth}\" y1=\"{y + LaneHeight:0.#}\" x2=\"{LabelWidth + PlotWidth}\" y2=\"{y + LaneHeight:0.#}\" class=\"lane-line\"/>\n");
         }
-        foreach (var (open, close, css, label) in Spans)
+        foreach (var (open, close, css, label, sameLane) in Spans)
         {
             var pending = new Dictionary<string, TimelineEvent>(StringComparer.Ordinal);
+            TimelineEvent? lastOpen = null;
             foreach (var e in steps)
             {
                 string lane = LaneOf(e);
-                if (e.Kind == close && pending.Remove(lane, out var start)) Bar(start, e.Time.Nanoseconds, lane, css, label);
-                if (e.Kind == open) pending.TryAdd(lane, e);
+                if (e.Kind == close)
+                {
+                    if (sameLane && pending.Remove(lane, out var start)) Bar(start, e.Time.Nanoseconds, lane, css, label);
+                    else if (!sameLane && lastOpen is not null) Bar(lastOpen, e.Time.Nanoseconds, lane, css, label);
+                }
+                if (e.Kind == open)
+                {
+                    pending.TryAdd(lane, e);
+                    lastOpen = e;
+                }
             }
         }
         foreach (var e in steps)
