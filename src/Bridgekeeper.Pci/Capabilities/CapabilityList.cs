@@ -5,7 +5,9 @@ namespace Bridgekeeper.Pci;
 /// <summary>
 /// The capabilities of one function, walked from the standard list (Capabilities Pointer, PCI
 /// Local Bus 3.0 §6.7) and the extended list (from 0x100, PCIe Base 6.0 §7.6), in list order, with
-/// warnings for broken chains. The walk never throws and never loops: the standard list is cut at
+/// warnings for broken chains. The extended list is walked only for functions with a PCI Express
+/// (or PCI-X) capability, and neither list for an unknown header type, matching pciutils' lspci.
+/// The walk never throws and never loops: the standard list is cut at
 /// 48 entries (as Linux's <c>PCI_FIND_CAP_TTL</c>), the extended list at 480 ((4096-256)/8), and a
 /// revisited offset stops it.
 /// </summary>
@@ -33,8 +35,22 @@ public sealed record CapabilityList(ImmutableArray<CapabilityEntry> Entries, Imm
     {
         var entries = ImmutableArray.CreateBuilder<CapabilityEntry>();
         var warnings = ImmutableArray.CreateBuilder<string>();
+        byte headerType = ConfigBytes.HeaderType(config);
+        if (headerType > 2)
+        {
+            // The Capabilities Pointer's place is defined only for header types 0, 1 and 2 (PCIe Base
+            // 6.0 §7.5.1.1.9); lspci likewise walks nothing for an unknown header type.
+            warnings.Add($"unknown header type 0x{headerType:x2}; capability lists not walked");
+            return new CapabilityList([], warnings.ToImmutable());
+        }
         WalkStandard(config, entries, warnings);
-        if (config.Length > ExtendedListStart)
+        // Extended configuration space exists only for PCI Express functions and PCI-X Mode 2
+        // (PCIe Base 6.0 §7.2.2; PCI-X 2.0 §7.2); without either capability bytes 0x100.. mean
+        // nothing, as pciutils' ls-caps.c also decides.
+        bool extendedSpace = false;
+        foreach (var e in entries)
+            extendedSpace |= e.Is(CapabilityId.PciExpress) || e.Is(CapabilityId.PciX);
+        if (extendedSpace && config.Length > ExtendedListStart)
             WalkExtended(config, entries, warnings);
         return new CapabilityList(entries.ToImmutable(), warnings.ToImmutable());
     }

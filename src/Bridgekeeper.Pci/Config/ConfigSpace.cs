@@ -23,12 +23,13 @@ public sealed class ConfigSpace
 
     private readonly byte[] _bytes;
     private readonly byte[] _defaults;
+    private ConfigAttributes? _attributes;
 
-    private ConfigSpace(byte[] bytes, byte[] defaults, ConfigAttributes attributes)
+    private ConfigSpace(byte[] bytes, byte[] defaults, ConfigAttributes? attributes)
     {
         _bytes = bytes;
         _defaults = defaults;
-        Attributes = attributes;
+        _attributes = attributes;
     }
 
     /// <summary>
@@ -42,15 +43,27 @@ public sealed class ConfigSpace
         return new ConfigSpace(initial.ToArray(), initial.ToArray(), attributes);
     }
 
-    /// <summary>A config space whose attributes are compiled from its own content (header and capabilities).</summary>
-    public static ConfigSpace FromContent(ReadOnlySpan<byte> initial) =>
-        Create(initial, ConfigLayoutCompiler.Compile(initial).Freeze());
+    /// <summary>
+    /// A config space whose attributes are compiled from its own content (header and capabilities).
+    /// The compilation happens on first use of <see cref="Attributes"/> (a write or a reset), so an
+    /// import of ten thousand functions that are only read never pays for it.
+    /// </summary>
+    public static ConfigSpace FromContent(ReadOnlySpan<byte> initial) => AdoptContent(initial.ToArray());
+
+    /// <summary>As <see cref="FromContent"/>, taking ownership of <paramref name="initial"/> (no copy of the current bytes).</summary>
+    public static ConfigSpace AdoptContent(byte[] initial)
+    {
+        if (initial.Length is not (64 or ConventionalSize or ExtendedSize))
+            throw new ArgumentException($"config space is 64, 256 or 4096 bytes, not {initial.Length}", nameof(initial));
+        return new ConfigSpace(initial, (byte[])initial.Clone(), null);
+    }
 
     public int Size => _bytes.Length;
 
     public bool IsExtended => _bytes.Length == ExtendedSize;
 
-    public ConfigAttributes Attributes { get; }
+    /// <summary>The per-bit attributes (compiled from the reset defaults on first use for content-built spaces).</summary>
+    public ConfigAttributes Attributes => _attributes ??= ConfigLayoutCompiler.Compile(_defaults).Freeze();
 
     /// <summary>The current bytes (read without side effects).</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
@@ -136,7 +149,7 @@ public sealed class ConfigSpace
     }
 
     /// <summary>An independent copy (bytes and defaults; the attributes are shared).</summary>
-    public ConfigSpace Clone() => new((byte[])_bytes.Clone(), (byte[])_defaults.Clone(), Attributes);
+    public ConfigSpace Clone() => new((byte[])_bytes.Clone(), (byte[])_defaults.Clone(), _attributes);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckAccess(int offset, int size)

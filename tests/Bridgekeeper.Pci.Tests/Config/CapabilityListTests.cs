@@ -57,9 +57,11 @@ public class CapabilityListTests
     public void A_looping_extended_list_stops_with_a_warning()
     {
         var b = Endpoint();
+        b[0x34] = 0x40;
+        b[0x40] = 0x10; b[0x41] = 0x00; // PCI Express capability: extended space exists
         BitConverter.TryWriteBytes(b.AsSpan(0x100), 0x1001_0001u); // points to itself
         var list = CapabilityList.Walk(b);
-        Assert.Single(list.Entries);
+        Assert.Equal(2, list.Entries.Length);
         Assert.Contains(list.Warnings, w => w.Contains("loops"));
     }
 
@@ -72,6 +74,29 @@ public class CapabilityListTests
         var list = CapabilityList.Walk(b);
         Assert.Single(list.Entries);
         Assert.Equal(0xFFFF_FFFFu, new PciExpressCapability.View(b, 0xFC).DevCap); // past the capture reads all ones
+    }
+
+    [Fact]
+    public void Extended_list_is_not_walked_for_a_function_without_a_pci_express_capability()
+    {
+        var b = Endpoint();
+        b[0x34] = 0x40;
+        b[0x40] = 0x01; b[0x41] = 0x00; // Power Management only: conventional PCI
+        BitConverter.TryWriteBytes(b.AsSpan(0x100), 0x0001_0001u);
+        var list = CapabilityList.Walk(b);
+        Assert.Equal(["[40] 0x01"], list.Entries.Select(e => e.ToString()));
+    }
+
+    [Fact]
+    public void Unknown_header_type_walks_no_list_and_says_why()
+    {
+        var b = Endpoint();
+        b[ConfigHeader.HeaderType] = 0x73;
+        b[0x34] = 0x40;
+        b[0x40] = 0x10;
+        var list = CapabilityList.Walk(b);
+        Assert.Empty(list.Entries);
+        Assert.Contains(list.Warnings, w => w.Contains("header type 0x73"));
     }
 
     [Fact]
