@@ -77,6 +77,8 @@ public enum GuestDriverBehaviour
 {
     /// <summary>Answers every step and quiesces within its quiesce time.</summary>
     Cooperative,
+    /// <summary>Can recover a non-fatal error without a reset: votes CAN_RECOVER, then RECOVERED (Linux's pci_channel_io_normal path).</summary>
+    CanRecover,
     /// <summary>Answers every step only after its quiesce time (each reply late); past the hypervisor's step timeout it counts as silent for that step.</summary>
     Slow,
     /// <summary>Never answers (a hung or malicious guest): counts as NEED_RESET when the step times out.</summary>

@@ -109,7 +109,7 @@ public static class ScenarioLoader
                 id,
                 d.OptionalEnum("notify", NotificationOption.VirtualRootPort, ("a", NotificationOption.VirtualGhes), ("b", NotificationOption.VirtualRootPort)),
                 d.OptionalEnum("driver", GuestDriverBehaviour.Cooperative,
-                    ("cooperative", GuestDriverBehaviour.Cooperative), ("slow", GuestDriverBehaviour.Slow),
+                    ("cooperative", GuestDriverBehaviour.Cooperative), ("can-recover", GuestDriverBehaviour.CanRecover), ("slow", GuestDriverBehaviour.Slow),
                     ("silent", GuestDriverBehaviour.Silent), ("no-handler", GuestDriverBehaviour.NoHandler),
                     ("disconnect", GuestDriverBehaviour.Disconnect), ("dma-after-quiesce", GuestDriverBehaviour.DmaAfterQuiesce)),
                 d.OptionalTime("quiesce") ?? SimTime.FromMilliseconds(2),

@@ -55,6 +55,18 @@ public class InvariantTests
     }
 
     [Theory]
+    [InlineData("timed_out", true)]
+    [InlineData("vote", "timeout")]
+    [InlineData("vote", "Disconnect")]
+    public void Recovery_timeouts_and_disconnect_as_the_recovery_code_emits_them_release_the_reset(string key, object value)
+    {
+        var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
+        int vote = events.FindIndex(e => e.Kind == EventKinds.OwnerVote);
+        events[vote] = events[vote] with { Details = [KeyValuePair.Create<string, object?>("recovery", "r1"), KeyValuePair.Create<string, object?>(key, value)] };
+        Assert.Empty(InvariantSet.Check(events, Logged()));
+    }
+
+    [Theory]
     [InlineData(0x00, 4, false, false)]  // readiness poll of Vendor ID: allowed
     [InlineData(0x04, 2, true, true)]    // Command write while not ready
     [InlineData(0x10, 4, false, true)]   // BAR read while not ready

@@ -5,8 +5,8 @@ namespace Bridgekeeper.Cli.Simulation.Invariants;
 /// <summary>
 /// A secondary bus reset never asserts before every owner that was told of the error has quiesced, given
 /// the device up (DISCONNECT) or timed out: resetting under a running driver loses its I/O silently.
-/// An owner is released by <c>owner-quiesced</c>, or by an <c>owner-vote</c> whose details say
-/// <c>timedOut=true</c> or whose vote is <c>Disconnect</c>.
+/// An owner is released by <c>owner-quiesced</c>, or by an <c>owner-vote</c> that timed out
+/// (<c>timedOut</c>/<c>timed_out</c> true, or vote <c>timeout</c>) or whose vote is <c>Disconnect</c>.
 /// </summary>
 public sealed class ResetAfterOwnersQuiesced : IInvariant
 {
@@ -28,7 +28,8 @@ public sealed class ResetAfterOwnersQuiesced : IInvariant
                 case EventKinds.OwnerQuiesced when e.Domain is { } d:
                     Release(key, d);
                     break;
-                case EventKinds.OwnerVote when e.Domain is { } d && (EventDetails.GetBool(e, "timedOut")
+                case EventKinds.OwnerVote when e.Domain is { } d && (EventDetails.GetBool(e, "timedOut") || EventDetails.GetBool(e, "timed_out")
+                        || string.Equals(EventDetails.GetString(e, "vote"), "timeout", StringComparison.Ordinal)
                         || EventDetails.Get(e, "vote") is RecoveryVote.Disconnect
                         || string.Equals(EventDetails.GetString(e, "vote"), "Disconnect", StringComparison.OrdinalIgnoreCase)):
                     Release(key, d);
