@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Bridgekeeper.Firmware.Acpi;
 
@@ -11,10 +12,11 @@ namespace Bridgekeeper.Cli.Acpi;
 /// </summary>
 internal static class AcpiReport
 {
+    // Indented and without escaping printable characters, as the other commands print (Output/JsonOutput).
     public static string Json(Action<Utf8JsonWriter> body)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             body(writer);
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }

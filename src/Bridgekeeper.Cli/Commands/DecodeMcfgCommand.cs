@@ -10,7 +10,7 @@ public sealed class DecodeMcfgCommand : Command<DecodeFileSettings>
 {
     public override int Execute(CommandContext context, DecodeFileSettings settings, CancellationToken cancellationToken)
     {
-        var result = McfgTable.Read(File.ReadAllBytes(settings.File), settings.File);
+        var result = McfgReader.Read(File.ReadAllBytes(settings.File), settings.File);
         Console.Out.Write(settings.Json ? McfgReport.Json(result) : McfgReport.Text(result));
         return ExitCodes.Success;
     }

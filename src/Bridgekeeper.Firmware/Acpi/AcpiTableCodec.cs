@@ -67,10 +67,13 @@ public static class AcpiTableCodec
 
     /// <summary>
     /// Writes the header over the first 36 bytes of <paramref name="table"/> with Length = the span's
-    /// length and a zero checksum; call <see cref="Seal"/> once the body is written.
+    /// length and a zero checksum; call <see cref="Seal"/> once the body is written. A header whose
+    /// signature is not <paramref name="signature"/> is refused: a writer must not mislabel its table.
     /// </summary>
-    public static void WriteHeader(Span<byte> table, in AcpiTableHeader header)
+    public static void WriteHeader(Span<byte> table, in AcpiTableHeader header, string signature)
     {
+        if (header.Signature != signature)
+            throw new ArgumentException($"a {signature} table must have signature \"{signature}\", not \"{header.Signature}\"", nameof(header));
         WriteText(table.Slice(AcpiTableHeader.SignatureOffset, AcpiTableHeader.SignatureLength), header.Signature, "Signature");
         BinaryPrimitives.WriteUInt32LittleEndian(table.Slice(AcpiTableHeader.LengthOffset), (uint)table.Length);
         table[AcpiTableHeader.RevisionOffset] = header.Revision;

@@ -65,7 +65,16 @@ public sealed class VirtualHostBridge(DomainId domain)
     public GuestDevice AttachDirect(Func<Sbdf, GuestDevice> build)
     {
         int slot = TakeSlot();
-        var device = build(new Sbdf(0, 0, slot, 0));
+        GuestDevice device;
+        try
+        {
+            device = build(new Sbdf(0, 0, slot, 0));
+        }
+        catch
+        {
+            _slotsUsed &= ~(1u << slot);
+            throw;
+        }
         Place(device);
         _deviceInSlot[slot] = device;
         return device;

@@ -135,6 +135,14 @@ public sealed class VirtualRegisterTable
 
     private uint ReadSpan(int offset, int size)
     {
+        // Fast path: the access is exactly one register (the common case for a driver's accesses).
+        int first = _byteToRegister[offset];
+        if (first != 0)
+        {
+            ref readonly var only = ref _registers[first - 1];
+            if (only.Offset == offset && only.Size == size && only.Read is not null)
+                return only.Read(offset, size) & ~(only.RsvdP | only.RsvdZ);
+        }
         uint result = 0;
         int pos = offset, end = offset + size;
         bool unclaimed = false;

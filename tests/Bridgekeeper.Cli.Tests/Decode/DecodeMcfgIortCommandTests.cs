@@ -24,7 +24,7 @@ public sealed class DecodeMcfgIortCommandTests : IDisposable
     {
         var table = new McfgTable(new AcpiTableHeader("MCFG", 1, "BRIDGE", "BKMCFG", 1, "BKPR", 1), 0,
             [new McfgAllocation(0x4000_0000, 0, 0, 0xFF), new McfgAllocation(0x8_0000_0000, 1, 0x80, 0x8F)]);
-        var run = BridgekeeperProcess.Run("decode", "mcfg", Save("MCFG.bin", table.Write()), "--json");
+        var run = BridgekeeperProcess.Run("decode", "mcfg", Save("MCFG.bin", McfgWriter.Write(table)), "--json");
         Assert.True(run.ExitCode == 0, run.Stderr);
         using var doc = JsonDocument.Parse(run.Stdout);
         var a = doc.RootElement.GetProperty("allocations").EnumerateArray().ToList();
@@ -66,7 +66,7 @@ public sealed class DecodeMcfgIortCommandTests : IDisposable
     public void A_table_with_another_signature_exits_2()
     {
         var run = BridgekeeperProcess.Run("decode", "iort", Save("notiort.bin",
-            new McfgTable(new AcpiTableHeader("MCFG", 1, "X", "Y", 1, "Z", 1), 0, []).Write()));
+            McfgWriter.Write(new McfgTable(new AcpiTableHeader("MCFG", 1, "X", "Y", 1, "Z", 1), 0, []))));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("Signature", run.Stderr);
     }

@@ -52,7 +52,7 @@ public static class AcpiGenerators
         Gen.Select(HeaderFor("HEST"), HestSourceBytes.Array[0, 8], (header, sources) =>
         {
             byte[] table = new byte[40 + sources.Sum(s => s.Length)];
-            AcpiTableCodec.WriteHeader(table, header);
+            AcpiTableCodec.WriteHeader(table, header, "HEST");
             BinaryPrimitives.WriteUInt32LittleEndian(table.AsSpan(36), (uint)sources.Length);
             int at = 40;
             foreach (var s in sources) { s.CopyTo(table, at); at += s.Length; }

@@ -35,7 +35,7 @@ public class AcpiPropertyTests
     {
         AcpiGenerators.Mcfg.Sample(table =>
         {
-            var read = McfgTable.Read(table.Write(), "gen");
+            var read = McfgReader.Read(McfgWriter.Write(table), "gen");
             Assert.Empty(read.Warnings);
             Assert.Equal(table, read.Table);
         }, iter: 1000);
@@ -67,9 +67,9 @@ public class AcpiPropertyTests
     [Fact]
     public void Damaged_mcfg_bytes_decode_or_throw_only_the_firmware_format_error()
     {
-        AcpiGenerators.Mutated(AcpiGenerators.Mcfg.Select(t => t.Write())).Sample(bytes =>
+        AcpiGenerators.Mutated(AcpiGenerators.Mcfg.Select(t => McfgWriter.Write(t))).Sample(bytes =>
         {
-            try { McfgTable.Read(bytes, "mutated"); }
+            try { McfgReader.Read(bytes, "mutated"); }
             catch (FirmwareFormatException) { }
         }, iter: 3000);
     }

@@ -144,4 +144,12 @@ public class HestWriterTests
         Assert.Equal("Signature", ex.Field);
         Assert.Equal(0, ex.Offset);
     }
+
+    [Fact]
+    public void A_writer_refuses_a_header_with_another_tables_signature()
+    {
+        var mislabelled = HestSamples.EveryType() with { Header = HestSamples.Header with { Signature = "APIC" } };
+        var ex = Assert.Throws<ArgumentException>(() => HestWriter.Write(mislabelled));
+        Assert.Contains("\"APIC\"", ex.Message);
+    }
 }

@@ -14,12 +14,12 @@ public class McfgTests
     [Fact]
     public void A_written_mcfg_reads_back_equal_and_byte_for_byte()
     {
-        byte[] bytes = Sample.Write();
-        var read = McfgTable.Read(bytes, "mcfg");
+        byte[] bytes = McfgWriter.Write(Sample);
+        var read = McfgReader.Read(bytes, "mcfg");
         Assert.Empty(read.Warnings);
         Assert.True(read.Frame.ChecksumValid);
         Assert.Equal(Sample, read.Table);
-        Assert.Equal(bytes, read.Table.Write());
+        Assert.Equal(bytes, McfgWriter.Write(read.Table));
         Assert.Equal(44 + 2 * 16, bytes.Length);
     }
 
@@ -48,10 +48,10 @@ public class McfgTests
     public void A_partial_last_allocation_and_an_inverted_bus_range_are_warnings()
     {
         var inverted = Sample with { Allocations = [new McfgAllocation(0, 0, 0x10, 0x0F)] };
-        byte[] bytes = [.. inverted.Write(), 1, 2, 3];
+        byte[] bytes = [.. McfgWriter.Write(inverted), 1, 2, 3];
         bytes[4] = (byte)bytes.Length; // Length covers the 3 stray bytes
         AcpiTableCodec.Seal(bytes);
-        var r = McfgTable.Read(bytes, "mcfg");
+        var r = McfgReader.Read(bytes, "mcfg");
         Assert.Equal([(AcpiWarningKind.InvalidField, 44L + 11), (AcpiWarningKind.TruncatedSubtable, 60L)],
             r.Warnings.Select(w => (w.Kind, w.Offset)).ToArray());
     }
@@ -59,7 +59,7 @@ public class McfgTests
     [Fact]
     public void Real_iasl_disassembles_the_written_mcfg_with_the_same_allocations()
     {
-        var iasl = Iasl.Disassemble(Sample.Write(), "mcfg");
+        var iasl = Iasl.Disassemble(McfgWriter.Write(Sample), "mcfg");
         Assert.True(iasl.ExitCode == 0, iasl.Output);
         Assert.DoesNotContain("Error", iasl.Output);
         Assert.DoesNotContain("Warning", iasl.Output);

@@ -11,15 +11,13 @@ public static class HestWriter
     public static byte[] Write(HestTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        if (table.Header.Signature != HestTable.Signature)
-            throw new ArgumentException($"a HEST must have signature \"{HestTable.Signature}\", not \"{table.Header.Signature}\"");
         if (table.ErrorSources.IsDefault)
             throw new ArgumentException("HEST error sources are not initialised");
         int length = HestTable.FirstErrorSourceOffset;
         foreach (var source in table.ErrorSources) length += source.Length;
 
         var bytes = new byte[length];
-        AcpiTableCodec.WriteHeader(bytes, table.Header);
+        AcpiTableCodec.WriteHeader(bytes, table.Header, HestTable.Signature);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(HestTable.ErrorSourceCountOffset), (uint)table.ErrorSources.Length);
         int at = HestTable.FirstErrorSourceOffset;
         foreach (var source in table.ErrorSources)

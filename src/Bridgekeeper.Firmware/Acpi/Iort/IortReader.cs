@@ -120,6 +120,6 @@ public static class IortReader
             IortNodeType.SmmuV3 => IortSmmuV3.TryRead(revision, identifier, data, mappings),
             _ => null,
         };
-        return typed ?? new IortOtherNode(type, revision, identifier, data.ToArray().ToImmutableArray(), mappings);
+        return typed ?? new IortOtherNode(type, revision, identifier, ImmutableArray.Create(data), mappings);
     }
 }

@@ -11,8 +11,6 @@ public static class IortWriter
     public static byte[] Write(IortTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        if (table.Header.Signature != IortTable.Signature)
-            throw new ArgumentException($"an IORT must have signature \"{IortTable.Signature}\", not \"{table.Header.Signature}\"");
         if (table.Nodes.IsDefault) throw new ArgumentException("IORT nodes are not initialised");
 
         var offsets = new int[table.Nodes.Length];
@@ -27,7 +25,7 @@ public static class IortWriter
         }
 
         var bytes = new byte[length];
-        AcpiTableCodec.WriteHeader(bytes, table.Header);
+        AcpiTableCodec.WriteHeader(bytes, table.Header, IortTable.Signature);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(IortTable.NodeCountOffset), (uint)table.Nodes.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(IortTable.NodeArrayOffsetOffset), IortTable.FirstNodeOffset);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(IortTable.ReservedOffset), table.Reserved);
