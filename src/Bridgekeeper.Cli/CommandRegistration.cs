@@ -23,5 +23,6 @@ internal static class CommandRegistration
         config.AddCommand<GroupsCommand>("groups");
         config.AddCommand<InjectCommand>("inject");
         config.AddCommand<InspectCommand>("inspect");
+        config.AddCommand<SimulateCommand>("simulate");
     }
 }

@@ -122,7 +122,7 @@ public sealed class ResetEngine
     {
         _generation[bridge] = Generation(bridge) + 1;
         if (bridge.IsDownstreamPort) SetLink(bridge, up: false);
-        foreach (var f in bridge.Descendants())
+        foreach (var f in bridge.Descendants().ToList()) // disabling VFs detaches them from the bus: iterate a copy
         {
             if (f.Removed) continue;
             if (f.SriovCapability != 0) DisableVirtualFunctions?.Invoke(f);
