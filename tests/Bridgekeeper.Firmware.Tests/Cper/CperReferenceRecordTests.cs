@@ -92,7 +92,24 @@ public class CperReferenceRecordTests
         var json = LibcperJson(name);
         var bytes = CperJsonEncoder.Encode((JsonObject)json, name);
         var again = CperJsonWriter.ToJson(CperRecord.Read(bytes, name), []);
-        var diffs = JsonDifference.Between(json, again);
+        // One loss is libcper's own: a PCI Component section whose memoryNumber or ioNumber is not
+        // valid keeps its register pairs in JSON but encodes the missing count as 0, so fewer pairs
+        // come back. There the pairs must come back exactly as many as the counts say.
+        var expected = json.DeepClone();
+        var sections = expected["sections"]!.AsArray();
+        var decoded = again["sections"]!.AsArray();
+        for (int i = 0; i < sections.Count && i < decoded.Count; i++)
+        {
+            if (sections[i]!["PciComponent"] is not JsonObject pci || pci["registerDataPairs"] is not JsonArray pairs) continue;
+            ulong counted = (ulong?)pci["memoryNumber"] ?? 0;
+            counted += (ulong?)pci["ioNumber"] ?? 0;
+            if ((ulong)pairs.Count == counted) continue;
+            var back = decoded[i]!["PciComponent"]!["registerDataPairs"]!.AsArray();
+            Assert.Equal(counted, (ulong)back.Count);
+            pci.Remove("registerDataPairs");
+            ((JsonObject)decoded[i]!["PciComponent"]!).Remove("registerDataPairs");
+        }
+        var diffs = JsonDifference.Between(expected, again);
         Assert.True(diffs.Count == 0, $"{diffs.Count} difference(s):\n" + string.Join("\n", diffs.Take(25)));
     }
 }
