@@ -44,6 +44,7 @@ public static class CperSectionCatalog
         Sections.StandardSectionCodecs.PciBus,
         Sections.StandardSectionCodecs.PciComponent,
         Sections.StandardSectionCodecs.FirmwareErrorRecordReference,
+        new Sections.ArmProcessorSectionCodec(),
     ];
 
     private static readonly FrozenDictionary<Guid, ICperSectionCodec> ByType = Codecs.ToFrozenDictionary(c => c.SectionType);
