@@ -45,6 +45,8 @@ public static class CperSectionCatalog
         Sections.StandardSectionCodecs.PciComponent,
         Sections.StandardSectionCodecs.FirmwareErrorRecordReference,
         new Sections.ArmProcessorSectionCodec(),
+        Sections.StandardSectionCodecs.CcixPer,
+        Sections.StandardSectionCodecs.Ampere,
     ];
 
     private static readonly FrozenDictionary<Guid, ICperSectionCodec> ByType = Codecs.ToFrozenDictionary(c => c.SectionType);
