@@ -47,6 +47,8 @@ public static class CperSectionCatalog
         new Sections.ArmProcessorSectionCodec(),
         Sections.StandardSectionCodecs.CcixPer,
         Sections.StandardSectionCodecs.Ampere,
+        Sections.DmarSectionCodecs.IommuDmar,
+        Sections.DmarSectionCodecs.GenericDmar,
     ];
 
     private static readonly FrozenDictionary<Guid, ICperSectionCodec> ByType = Codecs.ToFrozenDictionary(c => c.SectionType);
