@@ -49,6 +49,7 @@ public static class CperSectionCatalog
         Sections.StandardSectionCodecs.Ampere,
         Sections.DmarSectionCodecs.IommuDmar,
         Sections.DmarSectionCodecs.GenericDmar,
+        Sections.DmarSectionCodecs.VtdDmar,
     ];
 
     private static readonly FrozenDictionary<Guid, ICperSectionCodec> ByType = Codecs.ToFrozenDictionary(c => c.SectionType);

@@ -45,4 +45,27 @@ public static class DmarSectionCodecs
             new PairField("architectureType", -1, 7, 1, [(0, "VT-d"), (1, "IOMMU")], "Unknown (Reserved)"),
             new UIntField("deviceAddress", -1, 8, 8),
         ]);
+
+    // Intel VT for Directed I/O Specific DMAr Error Section (UEFI 2.10 App. N.2.11.2), 144 bytes.
+    public static readonly FieldLayoutCodec VtdDmar = new(
+        new Guid("71761d37-32b2-45cd-a7d0-b0fedd93e8cf"), "Intel VT for Directed I/O Specific DMAr", "VtdDmar", 144, null, hasValidationBits: false,
+        [
+            new UIntField("version", -1, 0, 1),
+            new UIntField("revision", -1, 1, 1),
+            new UIntField("oemID", -1, 2, 6),
+            new UIntField("capabilityRegister", -1, 8, 8),
+            new UIntField("extendedCapabilityRegister", -1, 16, 8),
+            new UIntField("globalCommandRegister", -1, 24, 4),
+            new UIntField("globalStatusRegister", -1, 28, 4),
+            new UIntField("faultStatusRegister", -1, 32, 4),
+            new VtdFaultRecordField(48),
+            new Base64Field("rootEntry", -1, 64, 16),
+            new Base64Field("contextEntry", -1, 80, 16),
+            new UIntField("pageTableEntry_Level6", -1, 96, 8),
+            new UIntField("pageTableEntry_Level5", -1, 104, 8),
+            new UIntField("pageTableEntry_Level4", -1, 112, 8),
+            new UIntField("pageTableEntry_Level3", -1, 120, 8),
+            new UIntField("pageTableEntry_Level2", -1, 128, 8),
+            new UIntField("pageTableEntry_Level1", -1, 136, 8),
+        ]);
 }

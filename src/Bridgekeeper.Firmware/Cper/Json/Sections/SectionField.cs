@@ -33,8 +33,16 @@ public abstract record SectionField(string Name, int ValidBit)
         2 => BinaryPrimitives.ReadUInt16LittleEndian(body[offset..]),
         3 => body[offset] | (uint)body[offset + 1] << 8 | (uint)body[offset + 2] << 16,
         4 => BinaryPrimitives.ReadUInt32LittleEndian(body[offset..]),
+        < 8 => ReadShort(body.Slice(offset, size)),
         _ => BinaryPrimitives.ReadUInt64LittleEndian(body[offset..]),
     };
+
+    private static ulong ReadShort(ReadOnlySpan<byte> bytes)
+    {
+        ulong v = 0;
+        for (int i = bytes.Length - 1; i >= 0; i--) v = v << 8 | bytes[i];
+        return v;
+    }
 
     public static void Write(Span<byte> body, int offset, int size, ulong value)
     {
