@@ -50,6 +50,7 @@ public static class CperSectionCatalog
         Sections.DmarSectionCodecs.IommuDmar,
         Sections.DmarSectionCodecs.GenericDmar,
         Sections.DmarSectionCodecs.VtdDmar,
+        Sections.CxlSectionCodecs.GeneralMediaComponent,
     ];
 
     private static readonly FrozenDictionary<Guid, ICperSectionCodec> ByType = Codecs.ToFrozenDictionary(c => c.SectionType);
