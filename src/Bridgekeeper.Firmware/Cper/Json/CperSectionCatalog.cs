@@ -51,6 +51,7 @@ public static class CperSectionCatalog
         Sections.DmarSectionCodecs.GenericDmar,
         Sections.DmarSectionCodecs.VtdDmar,
         Sections.CxlSectionCodecs.GeneralMediaComponent,
+        Sections.CxlSectionCodecs.Protocol,
     ];
 
     private static readonly FrozenDictionary<Guid, ICperSectionCodec> ByType = Codecs.ToFrozenDictionary(c => c.SectionType);
