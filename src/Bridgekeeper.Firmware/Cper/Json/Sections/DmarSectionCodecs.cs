@@ -3,6 +3,17 @@ namespace Bridgekeeper.Firmware.Cper.Json.Sections;
 /// <summary>The DMA remapping error sections (UEFI 2.10 App. N.2.11) as field tables, with libcper's keys and names.</summary>
 public static class DmarSectionCodecs
 {
+    // Both the VT-d and the IOMMU sections end with the page table entries of levels 6..1 at 96..143.
+    private static readonly SectionField[] PageTableEntries =
+    [
+        new UIntField("pageTableEntry_Level6", -1, 96, 8),
+        new UIntField("pageTableEntry_Level5", -1, 104, 8),
+        new UIntField("pageTableEntry_Level4", -1, 112, 8),
+        new UIntField("pageTableEntry_Level3", -1, 120, 8),
+        new UIntField("pageTableEntry_Level2", -1, 128, 8),
+        new UIntField("pageTableEntry_Level1", -1, 136, 8),
+    ];
+
     // IOMMU Specific DMAr Error Section (UEFI 2.10 App. N.2.11.3), 144 bytes; no validation bits.
     public static readonly FieldLayoutCodec IommuDmar = new(
         new Guid("036f84e1-7f37-428c-a79e-575fdfaa84ec"), "IOMMU Specific DMAr", "IommuDmar", 144, null, hasValidationBits: false,
@@ -12,12 +23,7 @@ public static class DmarSectionCodecs
             new UIntField("statusRegister", -1, 16, 8),
             new Base64Field("eventLogEntry", -1, 32, 16),
             new Base64Field("deviceTableEntry", -1, 64, 32),
-            new UIntField("pageTableEntry_Level6", -1, 96, 8),
-            new UIntField("pageTableEntry_Level5", -1, 104, 8),
-            new UIntField("pageTableEntry_Level4", -1, 112, 8),
-            new UIntField("pageTableEntry_Level3", -1, 120, 8),
-            new UIntField("pageTableEntry_Level2", -1, 128, 8),
-            new UIntField("pageTableEntry_Level1", -1, 136, 8),
+            .. PageTableEntries,
         ]);
 
     // DMAr Generic Error Section (UEFI 2.10 App. N.2.11.1), 32 bytes; no validation bits.
@@ -61,11 +67,6 @@ public static class DmarSectionCodecs
             new VtdFaultRecordField(48),
             new Base64Field("rootEntry", -1, 64, 16),
             new Base64Field("contextEntry", -1, 80, 16),
-            new UIntField("pageTableEntry_Level6", -1, 96, 8),
-            new UIntField("pageTableEntry_Level5", -1, 104, 8),
-            new UIntField("pageTableEntry_Level4", -1, 112, 8),
-            new UIntField("pageTableEntry_Level3", -1, 120, 8),
-            new UIntField("pageTableEntry_Level2", -1, 128, 8),
-            new UIntField("pageTableEntry_Level1", -1, 136, 8),
+            .. PageTableEntries,
         ]);
 }
