@@ -45,6 +45,7 @@ public static class CperSectionCatalog
         Sections.StandardSectionCodecs.PciComponent,
         Sections.StandardSectionCodecs.FirmwareErrorRecordReference,
         new Sections.ArmProcessorSectionCodec(),
+        new Sections.Ia32X64SectionCodec(),
         Sections.StandardSectionCodecs.CcixPer,
         Sections.StandardSectionCodecs.Ampere,
         Sections.DmarSectionCodecs.IommuDmar,
