@@ -24,15 +24,19 @@ public sealed record CxlAgentAddressField(int ValidBitValue) : SectionField("cxl
 
     public override ulong FromJson(JsonNode? value, Span<byte> body, string path, string source)
     {
-        if (value is JsonObject o && o.ContainsKey("value"))
+        // Like libcper, the form follows the agent type already written (0, also when agentType is
+        // absent, means a device address); a key the form does not have is written as 0.
+        var o = value as JsonObject ?? throw new FirmwareFormatException(source, 0, path, "expected an object");
+        ulong Get(string key) => o.TryGetPropertyValue(key, out var v) ? U64(v, $"{path}.{key}", source) : 0;
+        if (body[AgentTypeOffset] != 0)
         {
-            Write(body, Offset, 8, U64(o["value"], path + ".value", source));
+            Write(body, Offset, 8, Get("value"));
             return Bit;
         }
-        body[Offset] = (byte)U64(Child(value, "functionNumber", path, source), path + ".functionNumber", source);
-        body[Offset + 1] = (byte)U64(Child(value, "deviceNumber", path, source), path + ".deviceNumber", source);
-        body[Offset + 2] = (byte)U64(Child(value, "busNumber", path, source), path + ".busNumber", source);
-        Write(body, Offset + 3, 2, U64(Child(value, "segmentNumber", path, source), path + ".segmentNumber", source));
+        body[Offset] = (byte)Get("functionNumber");
+        body[Offset + 1] = (byte)Get("deviceNumber");
+        body[Offset + 2] = (byte)Get("busNumber");
+        Write(body, Offset + 3, 2, Get("segmentNumber"));
         return Bit;
     }
 }
