@@ -46,6 +46,7 @@ public static class CperSectionCatalog
         Sections.StandardSectionCodecs.FirmwareErrorRecordReference,
         new Sections.ArmProcessorSectionCodec(),
         new Sections.Ia32X64SectionCodec(),
+        new Sections.NvidiaSectionCodec(),
         Sections.StandardSectionCodecs.CcixPer,
         Sections.StandardSectionCodecs.Ampere,
         Sections.DmarSectionCodecs.IommuDmar,
