@@ -258,28 +258,21 @@ public sealed class ArmProcessorSectionCodec : ICperSectionCodec
     private static ulong InformationBits(JsonObject d, bool bus, string path, string source)
     {
         ulong v = 0;
-        void Field(string key, int validBit, int shift, int width, bool pair)
-        {
-            if (Optional(d, key) is not { } node) return;
-            ulong value = node is JsonValue jv && jv.TryGetValue(out bool flag) ? (flag ? 1UL : 0)
-                : pair ? U64(Child(node, "value", $"{path}.{key}", source), $"{path}.{key}.value", source) : U64(node, $"{path}.{key}", source);
-            v |= (value & ((1UL << width) - 1)) << shift;
-            v |= 1UL << validBit;
-        }
-        Field("transactionType", 0, 16, 2, true);
-        Field("operation", 1, 18, 4, true);
-        Field("level", 2, 22, 3, false);
-        Field("processorContextCorrupt", 3, 25, 1, false);
-        Field("corrected", 4, 26, 1, false);
-        Field("precisePC", 5, 27, 1, false);
-        Field("restartablePC", 6, 28, 1, false);
+        void Field(string key, int validBit, int shift, int width) => v |= PackedInfoField.Pack(d, key, validBit, shift, width, path, source);
+        Field("transactionType", 0, 16, 2);
+        Field("operation", 1, 18, 4);
+        Field("level", 2, 22, 3);
+        Field("processorContextCorrupt", 3, 25, 1);
+        Field("corrected", 4, 26, 1);
+        Field("precisePC", 5, 27, 1);
+        Field("restartablePC", 6, 28, 1);
         if (bus)
         {
-            Field("participationType", 7, 29, 2, true);
-            Field("timedOut", 8, 31, 1, false);
-            Field("addressSpace", 9, 32, 2, true);
-            Field("memoryAttributes", 10, 34, 9, false);
-            Field("accessMode", 11, 43, 1, true);
+            Field("participationType", 7, 29, 2);
+            Field("timedOut", 8, 31, 1);
+            Field("addressSpace", 9, 32, 2);
+            Field("memoryAttributes", 10, 34, 9);
+            Field("accessMode", 11, 43, 1);
         }
         return v;
     }

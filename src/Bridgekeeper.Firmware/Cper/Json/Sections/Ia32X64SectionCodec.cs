@@ -234,36 +234,30 @@ public sealed class Ia32X64SectionCodec : ICperSectionCodec
     private static ulong CheckInfoBits(int index, JsonObject c, string path, string source)
     {
         ulong v = 0;
-        void Field(string key, int validBit, int shift, int width, bool pair)
-        {
-            if (Optional(c, key) is not { } node) return;
-            ulong value = node is JsonValue jv && jv.TryGetValue(out bool flag) ? (flag ? 1UL : 0)
-                : pair ? U64(Child(node, "value", $"{path}.{key}", source), $"{path}.{key}.value", source) : U64(node, $"{path}.{key}", source);
-            v |= (value & ((1UL << width) - 1)) << shift | 1UL << validBit;
-        }
+        void Field(string key, int validBit, int shift, int width) => v |= PackedInfoField.Pack(c, key, validBit, shift, width, path, source);
         if (index == 3)
         {
-            Field("errorType", 0, 16, 3, true);
-            Field("processorContextCorrupt", 1, 19, 1, false);
-            Field("uncorrected", 2, 20, 1, false);
-            Field("preciseIP", 3, 21, 1, false);
-            Field("restartableIP", 4, 22, 1, false);
-            Field("overflow", 5, 23, 1, false);
+            Field("errorType", 0, 16, 3);
+            Field("processorContextCorrupt", 1, 19, 1);
+            Field("uncorrected", 2, 20, 1);
+            Field("preciseIP", 3, 21, 1);
+            Field("restartableIP", 4, 22, 1);
+            Field("overflow", 5, 23, 1);
             return v;
         }
-        Field("transactionType", 0, 16, 2, true);
-        Field("operation", 1, 18, 4, true);
-        Field("level", 2, 22, 3, false);
-        Field("processorContextCorrupt", 3, 25, 1, false);
-        Field("uncorrected", 4, 26, 1, false);
-        Field("preciseIP", 5, 27, 1, false);
-        Field("restartableIP", 6, 28, 1, false);
-        Field("overflow", 7, 29, 1, false);
+        Field("transactionType", 0, 16, 2);
+        Field("operation", 1, 18, 4);
+        Field("level", 2, 22, 3);
+        Field("processorContextCorrupt", 3, 25, 1);
+        Field("uncorrected", 4, 26, 1);
+        Field("preciseIP", 5, 27, 1);
+        Field("restartableIP", 6, 28, 1);
+        Field("overflow", 7, 29, 1);
         if (index == 2)
         {
-            Field("participationType", 8, 30, 2, true);
-            Field("timedOut", 9, 32, 1, false);
-            Field("addressSpace", 10, 33, 2, true);
+            Field("participationType", 8, 30, 2);
+            Field("timedOut", 9, 32, 1);
+            Field("addressSpace", 10, 33, 2);
         }
         return v;
     }
