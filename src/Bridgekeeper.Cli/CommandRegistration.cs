@@ -1,3 +1,4 @@
+using Bridgekeeper.Cli.Commands;
 using Spectre.Console.Cli;
 
 namespace Bridgekeeper.Cli;
@@ -10,9 +11,17 @@ internal static class CommandRegistration
         // One line per command, kept in alphabetical order.
         config.AddBranch("decode", decode =>
         {
-            decode.AddCommand<Commands.DecodeCperCommand>("cper").WithDescription("UEFI CPER record -> libcper CPER-JSON or text");
-            decode.AddCommand<Commands.DecodeGhesCommand>("ghes").WithDescription("ACPI Generic Error Status Block dump, validated as Linux does");
+            decode.SetDescription("Decode firmware tables and records (ACPI HEST, MCFG, IORT; GHES status blocks; UEFI CPER records).");
+            decode.AddCommand<DecodeCperCommand>("cper").WithDescription("UEFI CPER record -> libcper CPER-JSON or text");
+            decode.AddCommand<DecodeGhesCommand>("ghes").WithDescription("ACPI Generic Error Status Block dump, validated as Linux does");
+            decode.AddCommand<DecodeHestCommand>("hest");
+            decode.AddCommand<DecodeIortCommand>("iort");
+            decode.AddCommand<DecodeMcfgCommand>("mcfg");
         });
-        config.AddBranch("encode", encode => encode.AddCommand<Commands.EncodeCperCommand>("cper").WithDescription("libcper CPER-JSON -> binary CPER record"));
+        config.AddCommand<EventsCommand>("events").WithDescription("Error records and recovery steps from a RAS log database");
+        config.AddBranch("encode", encode => encode.AddCommand<EncodeCperCommand>("cper").WithDescription("libcper CPER-JSON -> binary CPER record"));
+        config.AddCommand<GroupsCommand>("groups");
+        config.AddCommand<InjectCommand>("inject");
+        config.AddCommand<InspectCommand>("inspect");
     }
 }

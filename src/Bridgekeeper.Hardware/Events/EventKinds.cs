@@ -1,0 +1,21 @@
+namespace Bridgekeeper.Hardware;
+
+/// <summary>The event kinds of the timeline (the `kind` field of <c>--json</c>).</summary>
+public static class EventKinds
+{
+    // Recovery (named by the recovery issue; every consumer keys on these strings).
+    public const string ErrorDetected = "error-detected";
+    public const string OwnerNotified = "owner-notified";
+    public const string OwnerVote = "owner-vote";
+    public const string OwnerQuiesced = "owner-quiesced";
+    public const string DmaBlocked = "dma-blocked";
+    public const string SbrAssert = "sbr-assert";
+    public const string SbrDeassert = "sbr-deassert";
+    public const string DeviceReady = "device-ready";
+    public const string ConfigRestored = "config-restored";
+    public const string DmaUnblocked = "dma-unblocked";
+    public const string OwnerResumed = "owner-resumed";
+    public const string RecoveryComplete = "recovery-complete";
+    public const string RecoveryFailed = "recovery-failed";
+    public const string DeviceQuarantined = "device-quarantined";
+}

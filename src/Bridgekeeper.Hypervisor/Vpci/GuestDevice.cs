@@ -1,0 +1,178 @@
+using Bridgekeeper.Hardware;
+using Bridgekeeper.Pci;
+
+namespace Bridgekeeper.Hypervisor.Vpci;
+
+/// <summary>
+/// A guest's view of one assigned physical function (Xen's per-device <c>struct vpci</c> for a domU):
+/// emulated IDs, Command, Status, BARs and ROM; a capability chain filtered to MSI, MSI-X and PCI
+/// Express; a shadow AER capability as the only extended capability. Registers that reach hardware
+/// touch only this function, through the serialised config path. Built by <see cref="Build"/>, which
+/// reads the physical function once (under the config lock) and registers every handler.
+/// </summary>
+public sealed class GuestDevice : VirtualFunction
+{
+    /// <summary>Command bits a guest may change: Memory Space, Bus Master, Interrupt Disable (Xen's guest rsvdp mask leaves these).</summary>
+    public const ushort GuestCommandBits = ConfigHeader.CommandMemorySpace | ConfigHeader.CommandBusMaster | ConfigHeader.CommandInterruptDisable;
+
+    private readonly SerialisedConfigAccess _config;
+
+    private GuestDevice(Sbdf virtualAddress, Sbdf physical, DomainId domain, SerialisedConfigAccess config, GuestBarSet bars)
+        : base(virtualAddress)
+    {
+        Physical = physical;
+        Domain = domain;
+        _config = config;
+        Bars = bars;
+    }
+
+    public Sbdf Physical { get; }
+
+    public DomainId Domain { get; }
+
+    public GuestBarSet Bars { get; }
+
+    /// <summary>The shadow AER capability, or null for a conventional (non-PCIe) function.</summary>
+    public VirtualAerCapability? Aer { get; private set; }
+
+    /// <summary>Offset of the PCI Express capability in the guest's (and the physical) layout, or null.</summary>
+    public int? PciExpressOffset { get; private set; }
+
+    /// <summary>Offset of the MSI capability, or null.</summary>
+    public int? MsiOffset { get; private set; }
+
+    /// <summary>The ITS DeviceID of the physical function and the interrupt controller that maps its LPIs to this guest.</summary>
+    public uint ItsDeviceId { get; private set; }
+
+    internal IInterruptController? Interrupts { get; private set; }
+
+    /// <summary>Reports a refused BAR mapping (the guest's decode stays off).</summary>
+    internal Action<GuestDevice, string>? OnMapRefused { get; set; }
+
+    /// <summary>
+    /// Builds the guest view of <paramref name="physical"/>: snapshots its config space, sizes its BARs,
+    /// and registers every emulated register. Only Type 0 functions can be shown to a guest.
+    /// </summary>
+    public static GuestDevice Build(Sbdf virtualAddress, Sbdf physical, DomainId domain, SerialisedConfigAccess config,
+        IInterruptController? interrupts = null, uint itsDeviceId = 0)
+    {
+        byte[] snapshot = config.WithConfigLock(p => Snapshot(p, physical));
+        if (ConfigBytes.HeaderType(snapshot) != 0)
+            throw new InvalidOperationException($"{physical} has header type {ConfigBytes.HeaderType(snapshot)}; only Type 0 functions can be given to a guest");
+        var bars = new GuestBarSet(BarSizer.Size(config, physical));
+        var device = new GuestDevice(virtualAddress, physical, domain, config, bars)
+        {
+            Interrupts = interrupts,
+            ItsDeviceId = itsDeviceId,
+        };
+        var chain = GuestCapabilityChain.Register(device, snapshot);
+        GuestHeaderRegisters.Register(device, snapshot, chain.FirstOffset);
+        bars.Register(device.Registers);
+        foreach (var cap in chain.Visible)
+        {
+            switch ((CapabilityId)cap.Id)
+            {
+                case CapabilityId.PciExpress:
+                    device.PciExpressOffset = cap.Offset;
+                    GuestPciExpressRegisters.Register(device, snapshot, cap.Offset);
+                    break;
+                case CapabilityId.Msi:
+                    device.MsiOffset = cap.Offset;
+                    GuestMsiRegisters.Register(device, snapshot, cap.Offset);
+                    break;
+                case CapabilityId.MsiX:
+                    GuestMsixRegisters.Register(device, snapshot, cap.Offset);
+                    break;
+            }
+        }
+        if (device.PciExpressOffset is not null)
+            device.Aer = RegisterAer(device, snapshot);
+        return device;
+    }
+
+    /// <summary>The device side of an error (§6.2.5): latches the shadow AER and Device Status; returns the unmasked bits.</summary>
+    public uint LatchError(ErrorSeverity severity, in AerErrorSnapshot error)
+    {
+        if (Aer is null || PciExpressOffset is not int pcie) return 0;
+        uint unmasked = Aer.Latch(severity, error);
+        ushort detected = severity switch
+        {
+            ErrorSeverity.Correctable => PciExpressCapability.DevStaCorrectableDetected,
+            ErrorSeverity.Fatal => PciExpressCapability.DevStaFatalDetected,
+            _ => PciExpressCapability.DevStaNonFatalDetected,
+        };
+        if (severity != ErrorSeverity.Correctable && (error.UncorrectableStatus & AerCapability.UnsupportedRequest) != 0)
+            detected |= PciExpressCapability.DevStaUnsupportedRequestDetected;
+        int at = pcie + PciExpressCapability.DeviceStatus;
+        Shadow.Store(at, 2, Shadow.Read(at, 2) | detected);
+        return unmasked;
+    }
+
+    /// <summary>
+    /// Whether the guest enabled reporting of this severity in its (shadow) Device Control (§6.2.5):
+    /// an error message is sent only when it did.
+    /// </summary>
+    public bool ReportingEnabled(ErrorSeverity severity)
+    {
+        if (PciExpressOffset is not int pcie) return false;
+        ushort control = (ushort)Shadow.Read(pcie + PciExpressCapability.DeviceControl, 2);
+        ushort bit = severity switch
+        {
+            ErrorSeverity.Correctable => PciExpressCapability.DevCtlCorrectableReporting,
+            ErrorSeverity.Fatal => PciExpressCapability.DevCtlFatalReporting,
+            _ => PciExpressCapability.DevCtlNonFatalReporting,
+        };
+        return (control & bit) != 0;
+    }
+
+    internal uint PhysicalRead(int offset, int size) => _config.Read(Physical, offset, size);
+
+    internal void PhysicalWrite(int offset, int size, uint value) => _config.Write(Physical, offset, size, value);
+
+    /// <summary>The guest's Command write: decode drives BAR mapping, and the guest bits are committed to the device.</summary>
+    internal void WriteCommand(int offset, int size, uint value)
+    {
+        uint old = Shadow.Read(ConfigHeader.Command, 2);
+        uint next = value & GuestCommandBits;
+        bool wantMemory = (next & ConfigHeader.CommandMemorySpace) != 0;
+        if (wantMemory != ((old & ConfigHeader.CommandMemorySpace) != 0))
+        {
+            if (!Bars.SetDecode(wantMemory))
+            {
+                next &= ~(uint)ConfigHeader.CommandMemorySpace;
+                if (wantMemory) OnMapRefused?.Invoke(this, Bars.MapRefusal ?? "mapping refused");
+            }
+        }
+        Shadow.Store(ConfigHeader.Command, 2, next);
+        uint physical = PhysicalRead(ConfigHeader.Command, 2);
+        PhysicalWrite(ConfigHeader.Command, 2, (physical & ~(uint)GuestCommandBits) | next);
+    }
+
+    /// <summary>Tears down the guest's BAR mappings (before the IOMMU switch; the assigner unmaps the ITS DeviceID).</summary>
+    internal void TearDown() => Bars.SetDecode(false);
+
+    private static byte[] Snapshot(IConfigAccess physical, Sbdf function)
+    {
+        var bytes = new byte[ConfigSpace.ExtendedSize];
+        for (int at = 0; at < ConfigSpace.ConventionalSize; at += 4)
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), physical.Read(function, at, 4));
+        if (CapabilityList.FindStandard(bytes.AsSpan(0, ConfigSpace.ConventionalSize), CapabilityId.PciExpress) is not null)
+        {
+            for (int at = ConfigSpace.ConventionalSize; at < ConfigSpace.ExtendedSize; at += 4)
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), physical.Read(function, at, 4));
+        }
+        return bytes;
+    }
+
+    private static VirtualAerCapability RegisterAer(GuestDevice device, byte[] snapshot)
+    {
+        if (CapabilityList.FindExtended(snapshot, ExtendedCapabilityId.AdvancedErrorReporting) is int aer)
+        {
+            var v = new AerCapability.View(snapshot, aer);
+            return VirtualAerCapability.Register(device.Registers, device.Shadow, rootRegisters: false,
+                v.UncorMask, v.UncorSeverity, v.CorMask, v.CapControl);
+        }
+        return VirtualAerCapability.Register(device.Registers, device.Shadow, rootRegisters: false,
+            0, AerCapability.DefaultSeverity, AerCapability.DefaultCorrectableMask, 0);
+    }
+}

@@ -1,0 +1,168 @@
+using System.Runtime.CompilerServices;
+using Bridgekeeper.Hardware;
+using Bridgekeeper.Pci;
+
+namespace Bridgekeeper.Platform;
+
+/// <summary>
+/// The machine's PCIe fabric as the CPU reaches it through ECAM (PCIe Base 6.0 §7.2.2): host bridges,
+/// buses and functions, and config request routing through the bridges' bus number registers
+/// (§7.5.1.3.3-4). A request nobody claims completes as Unsupported Request and reads all ones; a
+/// function that is not yet Configuration-Ready completes with Request Retry Status (§2.3.2), which
+/// the root complex returns as Vendor ID 0x0001 when RRS Software Visibility is on (Root Control
+/// bit 4) and as all ones otherwise. Writes obey the attribute masks and then run the one side
+/// effect registered for that dword (<see cref="WriteEffect"/>).
+/// </summary>
+public sealed class PcieFabric : IConfigAccess
+{
+    private readonly List<SimHostBridge> _hostBridges = [];
+    private readonly IClock _clock;
+
+    public PcieFabric(IClock clock) => _clock = clock;
+
+    public IReadOnlyList<SimHostBridge> HostBridges => _hostBridges;
+
+    /// <summary>Receives every side-effecting write (set by the machine).</summary>
+    internal IWriteEffects? Effects { get; set; }
+
+    /// <summary>Config reads and writes served (for the benchmark and tests).</summary>
+    public long Accesses { get; private set; }
+
+    public void AddHostBridge(SimHostBridge hostBridge)
+    {
+        foreach (var h in _hostBridges)
+            if (h.Segment == hostBridge.Segment) throw new InvalidOperationException($"segment {h.Segment} already has host bridge {h.Name}");
+        _hostBridges.Add(hostBridge);
+    }
+
+    public SimHostBridge? HostBridgeOf(uint segment)
+    {
+        foreach (var h in _hostBridges)
+            if (h.Segment == segment) return h;
+        return null;
+    }
+
+    /// <summary>Every function on the fabric, host bridge by host bridge, depth first.</summary>
+    public IEnumerable<SimFunction> AllFunctions()
+    {
+        foreach (var h in _hostBridges)
+            foreach (var f in h.RootBus.Functions)
+            {
+                yield return f;
+                foreach (var d in f.Descendants()) yield return d;
+            }
+    }
+
+    /// <summary>The function a config request to <paramref name="address"/> reaches now, or null (UR).</summary>
+    public SimFunction? Route(Sbdf address)
+    {
+        var host = HostBridgeOf(address.Segment);
+        if (host is null || address.Bus < host.StartBus || address.Bus > host.EndBus) return null;
+        var bus = host.RootBus;
+        while (true)
+        {
+            if (bus.Number == address.Bus) return bus.At(address.DevFn);
+            SimBus? next = null;
+            foreach (var f in bus.Functions)
+            {
+                if (f.SecondaryBus is null || f.Removed || f.InReset) continue;
+                var c = f.Config.Bytes;
+                byte secondary = c[ConfigHeader.SecondaryBus], subordinate = c[ConfigHeader.SubordinateBus];
+                if (secondary == 0 || address.Bus < secondary || address.Bus > subordinate) continue;
+                // A downstream port's link must be up for the request to cross it (§2.9.1: link down -> UR).
+                if (f.IsDownstreamPort && !f.LinkUp) return null;
+                // §7.3.1: a downstream port forwards Type 0 requests for Device 0 only unless ARI Forwarding is on.
+                if (address.Bus == secondary && f.IsDownstreamPort && address.Device != 0 && !AriForwarding(f)) return null;
+                next = f.SecondaryBus;
+                break;
+            }
+            if (next is null) return null;
+            bus = next;
+        }
+    }
+
+    public uint Read(Sbdf function, int offset, int size)
+    {
+        Accesses++;
+        var f = Route(function);
+        if (f is null || f.Removed || f.InReset) return AllOnes(size);
+        if (_clock.Now < f.ReadyAt)
+            return RetryStatus(f, offset, size);
+        return f.Config.Read(offset, size);
+    }
+
+    public void Write(Sbdf function, int offset, int size, uint value)
+    {
+        Accesses++;
+        var f = Route(function);
+        if (f is null || f.Removed || f.InReset || _clock.Now < f.ReadyAt) return;
+        WriteTo(f, offset, size, value);
+    }
+
+    /// <summary>A write that reached <paramref name="f"/>: masks, then the registered side effect.</summary>
+    public void WriteTo(SimFunction f, int offset, int size, uint value)
+    {
+        var effect = f.EffectAt(offset);
+        if (effect == WriteEffect.None)
+        {
+            f.Config.Write(offset, size, value);
+            return;
+        }
+        int dword = offset & ~3;
+        uint before = f.Config.ReadUInt32(dword);
+        f.Config.Write(offset, size, value);
+        Effects?.Apply(effect, f, dword, before, f.Config.ReadUInt32(dword));
+    }
+
+    /// <summary>Config read by ECAM physical address (§7.2.2: bus in 27:20, device 19:15, function 14:12, register 11:0).</summary>
+    public uint ReadEcam(ulong address, int size)
+    {
+        return TryDecode(address, out var sbdf, out int offset) ? Read(sbdf, offset, size) : AllOnes(size);
+    }
+
+    public void WriteEcam(ulong address, int size, uint value)
+    {
+        if (TryDecode(address, out var sbdf, out int offset)) Write(sbdf, offset, size, value);
+    }
+
+    public bool TryDecode(ulong address, out Sbdf sbdf, out int offset)
+    {
+        foreach (var h in _hostBridges)
+        {
+            if (address < h.EcamBase || address >= h.EcamBase + h.EcamSize) continue;
+            ulong within = address - h.EcamBase;
+            sbdf = new Sbdf(h.Segment, (byte)(h.StartBus + (int)(within >> 20)), (byte)((within >> 12) & 0xFF));
+            offset = (int)(within & 0xFFF);
+            return true;
+        }
+        sbdf = default;
+        offset = 0;
+        return false;
+    }
+
+    /// <summary>The root port (or RCEC, for an RCiEP) above a function, or null.</summary>
+    public static SimFunction? RootPortOf(SimFunction f)
+    {
+        var p = f.UpstreamBridge;
+        while (p is not null && p.PortType != PciePortType.RootPort) p = p.UpstreamBridge;
+        return p;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint AllOnes(int size) => size == 4 ? 0xFFFF_FFFFu : (1u << (size * 8)) - 1;
+
+    // §2.3.2: with RRS Software Visibility enabled, a read that includes both Vendor ID bytes returns
+    // 0x0001 there (and all ones in the rest); every other read gets all ones, as does the whole read
+    // when visibility is off (the root complex re-issues the request until it gives up).
+    private static uint RetryStatus(SimFunction f, int offset, int size)
+    {
+        var rp = RootPortOf(f);
+        bool visible = rp is not null && rp.IsPcie
+            && (rp.Config.ReadUInt16(rp.PcieCapability + PciExpressCapability.RootControl) & PciExpressCapability.RootCtlRrsSoftwareVisibility) != 0;
+        if (visible && offset == 0 && size >= 2) return size == 4 ? 0xFFFF_0001u : 0x0001u;
+        return AllOnes(size);
+    }
+
+    private static bool AriForwarding(SimFunction port) =>
+        port.IsPcie && (port.Config.ReadUInt16(port.PcieCapability + PciExpressCapability.DeviceControl2) & PciExpressCapability.DevCtl2AriForwarding) != 0;
+}

@@ -1,0 +1,11 @@
+namespace Bridgekeeper.Platform;
+
+/// <summary>
+/// Choices made when a machine is built: the seed of its one random source, the firmware table and
+/// CPER encoders (from Bridgekeeper.Firmware), and how the Header Log stores a captured header.
+/// </summary>
+public sealed record MachineOptions(
+    ulong Seed = 1,
+    IFirmwareTableWriter? TableWriter = null,
+    IGhesRecordWriter? GhesRecordWriter = null,
+    HeaderLogByteOrder HeaderLog = HeaderLogByteOrder.Spec);

@@ -1,0 +1,20 @@
+namespace Bridgekeeper.Platform;
+
+/// <summary>Routes each side-effecting write to the hardware behaviour that owns it.</summary>
+internal sealed class RegisterSideEffects(ResetEngine resets, SriovEngine sriov, AerEngine aer, RootPortInterrupts interrupts) : IWriteEffects
+{
+    public void Apply(WriteEffect effect, SimFunction function, int dword, uint before, uint after)
+    {
+        switch (effect)
+        {
+            case WriteEffect.BridgeControl: resets.OnBridgeControlWritten(function, before, after); break;
+            case WriteEffect.DeviceControl: resets.OnDeviceControlWritten(function, after); break;
+            case WriteEffect.LinkControl: resets.OnLinkControlWritten(function, before, after); break;
+            case WriteEffect.SriovControl: sriov.OnControlWritten(function, before, after); break;
+            case WriteEffect.AerUncorrectableStatus: aer.OnUncorrectableStatusWritten(function); break;
+            case WriteEffect.RootErrorCommand: interrupts.OnRootRegistersWritten(function, before); break;
+            case WriteEffect.RootErrorStatus: interrupts.OnRootRegistersWritten(function, function.Config.ReadUInt32(dword - 4)); break;
+            default: break; // Command and bus numbers: DMA gating and routing read the registers live.
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using Bridgekeeper.Hardware;
+using Bridgekeeper.Pci;
+using Pcie = Bridgekeeper.Pci.PciExpressCapability;
+
+namespace Bridgekeeper.Platform;
+
+/// <summary>
+/// Conventional resets and link state (PCIe Base 6.0 §6.6): Secondary Bus Reset, Function Level
+/// Reset, link disable/down, surprise removal and hot add. While a bridge holds Secondary Bus Reset
+/// (Bridge Control bit 6) everything below it is in reset; when it deasserts, the link trains (time
+/// by speed, <see cref="LinkTiming"/>), then every function is Configuration-Ready only after its own
+/// readiness time (Immediate Readiness: at once; a valid Readiness Time Reporting capability: the
+/// time it reports; otherwise the model's), answering RRS until then. A reset returns config space
+/// to its defaults except sticky bits (<see cref="ResetKind.Conventional"/>), which also clears the
+/// bus numbers of bridges below, so software must restore them before it can reach further down.
+/// </summary>
+public sealed class ResetEngine
+{
+    private const ushort StatusImmediateReadiness = 0x0001;
+    private const ushort LinkControlLinkDisable = 0x0010;
+    private const uint LinkCap2DrsSupported = 1u << 31;
+    private const ushort LinkStatus2DrsReceived = 0x8000;
+    private const ushort SlotStatusPresenceDetectChanged = 0x0008;
+    private const ushort SlotStatusPresenceDetectState = 0x0040;
+    private const ushort SlotStatusDllStateChanged = 0x0100;
+
+    private readonly EventLoop _loop;
+    private readonly Dictionary<SimFunction, int> _generation = [];
+
+    internal ResetEngine(EventLoop loop) => _loop = loop;
+
+    /// <summary>Removes a PF's VFs (VF Enable cleared by the reset); set by the machine.</summary>
+    internal Action<SimFunction>? DisableVirtualFunctions { get; set; }
+
+    /// <summary>Reports a link going down to AER as Surprise Down at the port (set by the machine).</summary>
+    internal Action<SimFunction>? SurpriseDown { get; set; }
+
+    internal void OnBridgeControlWritten(SimFunction bridge, uint before, uint after)
+    {
+        bool was = (before >> 16 & ConfigHeader.BridgeControlSecondaryBusReset) != 0;
+        bool now = (after >> 16 & ConfigHeader.BridgeControlSecondaryBusReset) != 0;
+        if (!was && now) HoldBelow(bridge);
+        else if (was && !now) ReleaseBelow(bridge);
+    }
+
+    internal void OnLinkControlWritten(SimFunction port, uint before, uint after)
+    {
+        if (!port.IsDownstreamPort) return;
+        bool was = (before & LinkControlLinkDisable) != 0, now = (after & LinkControlLinkDisable) != 0;
+        if (!was && now) HoldBelow(port);
+        else if (was && !now) ReleaseBelow(port);
+    }
+
+    /// <summary>Device Control bit 15 (§7.5.3.4, §6.6.2): reads as zero; on an FLR-capable function it resets only that function.</summary>
+    internal void OnDeviceControlWritten(SimFunction f, uint after)
+    {
+        if ((after & Pcie.DevCtlInitiateFlr) == 0) return;
+        var c = f.Config;
+        c.ClearBits(f.PcieCapability + Pcie.DeviceControl, 2, Pcie.DevCtlInitiateFlr);
+        if (f.IsBridge || (c.ReadUInt32(f.PcieCapability + Pcie.DeviceCapabilities) & Pcie.DevCapFlrCapable) == 0) return;
+        FunctionLevelReset(f);
+    }
+
+    /// <summary>Resets one function now (§6.6.2); it answers RRS until its FLR readiness time passes.</summary>
+    public void FunctionLevelReset(SimFunction f)
+    {
+        if (f.SriovCapability != 0) DisableVirtualFunctions?.Invoke(f);
+        f.Config.Reset(ResetKind.Conventional);
+        f.AerLog.Clear();
+        f.ReadyAt = f.Readiness.NeverReady ? new SimTime(long.MaxValue) : _loop.Now + ReadinessAfter(f, ReadinessEvent.Flr);
+        MarkReady(f);
+    }
+
+    // A timeline marker at the instant a function becomes Configuration-Ready (nothing changes then:
+    // the fabric compares the clock with ReadyAt), so that running the loop to idle reaches it.
+    private void MarkReady(SimFunction f)
+    {
+        if (f.ReadyAt.Nanoseconds != long.MaxValue && f.ReadyAt > _loop.Now) _loop.ScheduleAt(f.ReadyAt, NoOp, "config-ready");
+    }
+
+    private static readonly Action NoOp = () => { };
+
+    /// <summary>Takes a downstream port's link down: everything below is reset and unreachable (§6.6.1: DL_Down is a hot reset below).</summary>
+    public void LinkDown(SimFunction port, bool reportSurpriseDown)
+    {
+        HoldBelow(port);
+        if (reportSurpriseDown) SurpriseDown?.Invoke(port);
+    }
+
+    /// <summary>Retrains a port's link after <see cref="LinkDown"/>.</summary>
+    public void LinkRetrain(SimFunction port) => ReleaseBelow(port);
+
+    /// <summary>Surprise removal (§6.7.3): the device and everything below it vanish, the port's link drops.</summary>
+    public void SurpriseRemove(SimFunction device, bool reportSurpriseDown)
+    {
+        var port = device.UpstreamBridge;
+        foreach (var f in Subtree(device)) f.Removed = true;
+        if (port is null || !port.IsDownstreamPort) return;
+        bool anyLeft = false;
+        foreach (var f in port.SecondaryBus!.Functions) anyLeft |= !f.Removed;
+        if (anyLeft) return;
+        SetLink(port, up: false);
+        SetSlotStatus(port, SlotStatusPresenceDetectChanged | SlotStatusDllStateChanged, presence: false);
+        if (reportSurpriseDown) SurpriseDown?.Invoke(port);
+    }
+
+    /// <summary>Hot add under a downstream port (§6.7): attaches the functions, the link trains, each becomes ready after its reset readiness time.</summary>
+    public void HotAdd(SimFunction port, IReadOnlyList<(SimFunction Function, int DevFn)> functions)
+    {
+        var bus = port.SecondaryBus ?? throw new InvalidOperationException($"{port.Name} is not a bridge");
+        foreach (var (f, devFn) in functions)
+        {
+            if (bus.At(devFn) is { Removed: true } old) bus.Detach(old);
+            bus.Attach(f, devFn);
+            foreach (var d in Subtree(f)) { d.InReset = true; d.Removed = false; }
+        }
+        SetSlotStatus(port, SlotStatusPresenceDetectChanged, presence: true);
+        ReleaseBelow(port);
+    }
+
+    private void HoldBelow(SimFunction bridge)
+    {
+        _generation[bridge] = Generation(bridge) + 1;
+        if (bridge.IsDownstreamPort) SetLink(bridge, up: false);
+        foreach (var f in bridge.Descendants())
+        {
+            if (f.Removed) continue;
+            if (f.SriovCapability != 0) DisableVirtualFunctions?.Invoke(f);
+            f.InReset = true;
+            f.Config.Reset(ResetKind.Conventional);
+            f.AerLog.Clear();
+            if (f.IsDownstreamPort) SetLink(f, up: false);
+        }
+    }
+
+    private void ReleaseBelow(SimFunction bridge)
+    {
+        int generation = _generation[bridge] = Generation(bridge) + 1;
+        if (!bridge.IsDownstreamPort)
+        {
+            // A PCIe-to-PCI bridge: the conventional bus has no link to train.
+            BringUp(bridge, generation);
+            return;
+        }
+        _loop.Schedule(TrainingTime(bridge), () => BringUp(bridge, generation), "link-up");
+    }
+
+    private void BringUp(SimFunction bridge, int generation)
+    {
+        if (Generation(bridge) != generation) return; // reset again, or removed, since
+        if (bridge.IsDownstreamPort)
+        {
+            bool present = false;
+            foreach (var f in bridge.SecondaryBus!.Functions) present |= !f.Removed;
+            if (!present) return; // nothing to train with
+            SetLink(bridge, up: true);
+        }
+        var latest = _loop.Now;
+        foreach (var f in bridge.SecondaryBus!.Functions)
+        {
+            if (f.Removed) continue;
+            f.InReset = false;
+            f.ReadyAt = f.Readiness.NeverReady ? new SimTime(long.MaxValue) : _loop.Now + ReadinessAfter(f, ReadinessEvent.Reset);
+            MarkReady(f);
+            if (f.ReadyAt > latest) latest = f.ReadyAt;
+            if (f.SecondaryBus is not null) ReleaseBelow(f);
+        }
+        if (bridge.IsDownstreamPort && latest.Nanoseconds != long.MaxValue && SupportsDrs(bridge))
+            _loop.ScheduleAt(latest, () => { if (Generation(bridge) == generation) bridge.Config.SetBits(bridge.PcieCapability + Pcie.LinkStatus2, 2, LinkStatus2DrsReceived); }, "drs");
+    }
+
+    private enum ReadinessEvent { Reset, Flr }
+
+    private static SimTime ReadinessAfter(SimFunction f, ReadinessEvent why)
+    {
+        if (f.Readiness.NeverReady) return new SimTime(long.MaxValue / 2);
+        if ((f.Config.ReadUInt16(ConfigHeader.Status) & StatusImmediateReadiness) != 0) return SimTime.Zero;
+        if (f.RtrCapability != 0 && ReadinessTimeReportingCapability.IsValid(f.Config.Bytes, f.RtrCapability))
+        {
+            long ns = why == ReadinessEvent.Flr
+                ? ReadinessTimeReportingCapability.FlrTimeNs(f.Config.Bytes, f.RtrCapability)
+                : ReadinessTimeReportingCapability.DlUpTimeNs(f.Config.Bytes, f.RtrCapability);
+            return new SimTime(ns);
+        }
+        return why == ReadinessEvent.Flr ? f.Readiness.AfterFlr : f.Readiness.AfterReset;
+    }
+
+    private static SimTime TrainingTime(SimFunction port)
+    {
+        if (port.LinkTrainingTime is { } t) return t;
+        return LinkTiming.TrainingTime((int)(port.Config.ReadUInt32(port.PcieCapability + Pcie.LinkCapabilities) & 0xF));
+    }
+
+    private static bool SupportsDrs(SimFunction port) =>
+        (port.Config.ReadUInt32(port.PcieCapability + Pcie.LinkCapabilities2) & LinkCap2DrsSupported) != 0;
+
+    // Link Status DLL Link Active (§7.5.3.8) and, with a slot, Data Link Layer State Changed (§7.5.3.11).
+    private static void SetLink(SimFunction port, bool up)
+    {
+        if (port.LinkUp == up) return;
+        port.LinkUp = up;
+        var c = port.Config;
+        int status = port.PcieCapability + Pcie.LinkStatus;
+        if (up) c.SetBits(status, 2, Pcie.LinkStaDllActive); else c.ClearBits(status, 2, Pcie.LinkStaDllActive);
+        SetSlotStatus(port, SlotStatusDllStateChanged, presence: null);
+    }
+
+    private static void SetSlotStatus(SimFunction port, ushort changed, bool? presence)
+    {
+        var c = port.Config;
+        if ((c.ReadUInt16(port.PcieCapability + Pcie.Capabilities) & 0x0100) == 0) return;
+        int at = port.PcieCapability + Pcie.SlotStatus;
+        c.SetBits(at, 2, changed);
+        if (presence == true) c.SetBits(at, 2, SlotStatusPresenceDetectState);
+        if (presence == false) c.ClearBits(at, 2, SlotStatusPresenceDetectState);
+    }
+
+    private int Generation(SimFunction bridge) => _generation.TryGetValue(bridge, out int g) ? g : 0;
+
+    private static IEnumerable<SimFunction> Subtree(SimFunction f)
+    {
+        yield return f;
+        foreach (var d in f.Descendants()) yield return d;
+    }
+}
