@@ -43,7 +43,7 @@ public class CperCommandTests
         Assert.NotNull(JsonNode.Parse(stdout));
         Assert.Contains("warning: ", stderr, StringComparison.Ordinal);
         Assert.Contains("header.recordLength 568 exceeds the 440 byte(s) available", stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("recordLength", stdout.Replace("\"recordLength\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("exceeds", stdout, StringComparison.Ordinal);
     }
 
     [Fact]
