@@ -39,7 +39,7 @@ internal sealed class DecodeCperCommand : Command<DecodeCperCommand.Settings>
         }
         else
         {
-            var record = CperRecord.Read(bytes, settings.File);
+            var record = CperRecord.Read(bytes, settings.File, warnings);
             json = CperJsonWriter.ToJson(record, warnings);
             if (record.Header.RecordLength < bytes.Length)
                 warnings.Add($"{settings.File}: {bytes.Length - record.Header.RecordLength} byte(s) after the record length ignored");

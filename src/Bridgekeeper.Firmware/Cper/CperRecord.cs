@@ -10,8 +10,19 @@ namespace Bridgekeeper.Firmware.Cper;
 /// </summary>
 public sealed record CperRecord(CperRecordHeader Header, ImmutableArray<CperSection> Sections)
 {
-    /// <summary>Reads a record from the start of <paramref name="data"/>; bytes past RecordLength are ignored.</summary>
-    public static CperRecord Read(ReadOnlyMemory<byte> data, string source)
+    /// <summary>
+    /// Reads a record from the start of <paramref name="data"/>; bytes past RecordLength are ignored. A
+    /// record whose data ends before RecordLength is refused (use the overload with warnings to accept it).
+    /// </summary>
+    public static CperRecord Read(ReadOnlyMemory<byte> data, string source) => Read(data, source, null);
+
+    /// <summary>
+    /// Reads a record like libcper's buffer reader (cper-parse.c <c>cper_buf_to_ir</c>): when the data
+    /// ends before the header's RecordLength, the record is still read as long as every section lies
+    /// within the bytes available, and a warning naming the shortfall is added to
+    /// <paramref name="warnings"/>. With <paramref name="warnings"/> null such a record is refused.
+    /// </summary>
+    public static CperRecord Read(ReadOnlyMemory<byte> data, string source, ICollection<string>? warnings)
     {
         var reader = new FirmwareReader(data.Span, source);
         var header = CperRecordHeader.Read(ref reader);
@@ -22,9 +33,17 @@ public sealed record CperRecord(CperRecordHeader Header, ImmutableArray<CperSect
         if (header.RecordLength < descriptorsEnd)
             throw new FirmwareFormatException(source, 20, "header.recordLength",
                 $"{header.RecordLength} is shorter than the header and {header.SectionCount} descriptor(s) ({descriptorsEnd} bytes)");
+        uint? truncatedLength = null;
         if (header.RecordLength > (uint)data.Length)
-            throw new FirmwareFormatException(source, 20, "header.recordLength",
-                $"{header.RecordLength} exceeds the {data.Length} byte(s) available");
+        {
+            if (warnings is null || descriptorsEnd > data.Length)
+                throw new FirmwareFormatException(source, 20, "header.recordLength",
+                    $"{header.RecordLength} exceeds the {data.Length} byte(s) available");
+            truncatedLength = (uint)data.Length;
+            warnings.Add($"{source}: header.recordLength {header.RecordLength} exceeds the {data.Length} byte(s) available; " +
+                "reading the sections that lie within them, as libcper's buffer reader does");
+        }
+        uint limit = truncatedLength ?? header.RecordLength;
 
         var sections = ImmutableArray.CreateBuilder<CperSection>(header.SectionCount);
         for (int i = 0; i < header.SectionCount; i++)
@@ -32,18 +51,28 @@ public sealed record CperRecord(CperRecordHeader Header, ImmutableArray<CperSect
             long at = reader.Offset;
             var descriptor = CperSectionDescriptor.Read(ref reader);
             ulong end = (ulong)descriptor.SectionOffset + descriptor.SectionLength;
-            if (end > header.RecordLength)
+            if (end > limit)
                 throw new FirmwareFormatException(source, at, $"descriptor[{i}].sectionOffset+sectionLength",
-                    $"section 0x{descriptor.SectionOffset:X}+0x{descriptor.SectionLength:X} ends past the record length 0x{header.RecordLength:X}");
+                    $"section 0x{descriptor.SectionOffset:X}+0x{descriptor.SectionLength:X} ends past " +
+                    (truncatedLength is null ? $"the record length 0x{limit:X}" : $"the 0x{limit:X} byte(s) available (header.recordLength says 0x{header.RecordLength:X})"));
             sections.Add(new CperSection(descriptor, data.Slice((int)descriptor.SectionOffset, (int)descriptor.SectionLength)));
         }
-        return new CperRecord(header, sections.MoveToImmutable());
+        return new CperRecord(header, sections.MoveToImmutable()) { TruncatedLength = truncatedLength };
     }
 
-    /// <summary>Serialises the record into RecordLength bytes, each section at its descriptor's offset.</summary>
+    /// <summary>
+    /// The number of bytes the record was read from when they ended before the header's RecordLength
+    /// (see <see cref="Read(ReadOnlyMemory{byte}, string, ICollection{string}?)"/>); null for a whole record.
+    /// </summary>
+    public uint? TruncatedLength { get; init; }
+
+    /// <summary>The bytes <see cref="Write"/> produces: RecordLength, or the truncated length.</summary>
+    public uint Length => TruncatedLength ?? Header.RecordLength;
+
+    /// <summary>Serialises the record into <see cref="Length"/> bytes, each section at its descriptor's offset.</summary>
     public byte[] Write()
     {
-        var bytes = new byte[Header.RecordLength];
+        var bytes = new byte[Length];
         WriteTo(bytes);
         return bytes;
     }
@@ -52,9 +81,9 @@ public sealed record CperRecord(CperRecordHeader Header, ImmutableArray<CperSect
     {
         if (Header.SectionCount != Sections.Length)
             throw new InvalidOperationException($"header says {Header.SectionCount} section(s) but the record holds {Sections.Length}");
-        if (destination.Length < Header.RecordLength)
-            throw new ArgumentException($"destination holds {destination.Length} byte(s), the record needs {Header.RecordLength}", nameof(destination));
-        var d = destination[..(int)Header.RecordLength];
+        if (destination.Length < Length)
+            throw new ArgumentException($"destination holds {destination.Length} byte(s), the record needs {Length}", nameof(destination));
+        var d = destination[..(int)Length];
         d.Clear();
         Header.Write(d);
         int at = CperRecordHeader.Size;
@@ -63,8 +92,8 @@ public sealed record CperRecord(CperRecordHeader Header, ImmutableArray<CperSect
             var desc = section.Descriptor;
             if (desc.SectionLength != section.Body.Length)
                 throw new InvalidOperationException($"descriptor length {desc.SectionLength} differs from the body's {section.Body.Length} byte(s)");
-            if ((ulong)desc.SectionOffset + desc.SectionLength > Header.RecordLength)
-                throw new InvalidOperationException($"section at 0x{desc.SectionOffset:X} (+0x{desc.SectionLength:X}) ends past the record length 0x{Header.RecordLength:X}");
+            if ((ulong)desc.SectionOffset + desc.SectionLength > Length)
+                throw new InvalidOperationException($"section at 0x{desc.SectionOffset:X} (+0x{desc.SectionLength:X}) ends past the record's 0x{Length:X} byte(s)");
             desc.Write(d[at..]);
             at += CperSectionDescriptor.Size;
         }
@@ -91,7 +120,7 @@ public sealed record CperRecord(CperRecordHeader Header, ImmutableArray<CperSect
     }
 
     public bool Equals(CperRecord? other) =>
-        other is not null && Header == other.Header && Sections.AsSpan().SequenceEqual(other.Sections.AsSpan());
+        other is not null && Header == other.Header && TruncatedLength == other.TruncatedLength && Sections.AsSpan().SequenceEqual(other.Sections.AsSpan());
 
     public override int GetHashCode() => HashCode.Combine(Header, Sections.Length);
 }

@@ -37,10 +37,13 @@ public class CperCommandTests
     [Fact]
     public void Decode_cper_json_keeps_warnings_off_standard_output()
     {
-        var (exit, stdout, stderr) = Run("decode", "cper", Reference("examples/ia32x64.cper"), "--json");
+        // This record holds fewer bytes than its header's recordLength; it is read like libcper does, with a warning.
+        var (exit, stdout, stderr) = Run("decode", "cper", Reference("examples/nvidia_event_all_types.cper"), "--json");
         Assert.Equal(0, exit);
         Assert.NotNull(JsonNode.Parse(stdout));
-        Assert.Contains("IA32/X64", stderr, StringComparison.Ordinal);
+        Assert.Contains("warning: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("header.recordLength 568 exceeds the 440 byte(s) available", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("exceeds", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -140,9 +140,9 @@ public class CperPropertyTests
         {
             try
             {
-                var record = CperRecord.Read(bytes, "mutated");
+                var record = CperRecord.Read(bytes, "mutated", []);
                 CperJsonWriter.ToJson(record, []);
-                Assert.Equal(bytes.AsSpan(0, (int)record.Header.RecordLength).ToArray().Length, record.Write().Length);
+                Assert.Equal(Math.Min(record.Header.RecordLength, (uint)bytes.Length), (uint)record.Write().Length);
             }
             catch (FirmwareFormatException)
             {

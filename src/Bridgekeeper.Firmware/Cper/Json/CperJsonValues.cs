@@ -87,4 +87,20 @@ public static class CperJsonValues
         try { return Convert.FromBase64String(text); }
         catch (FormatException) { throw new FirmwareFormatException(source, 0, path, "is not valid base64"); }
     }
+
+    /// <summary>libcper's <c>add_int_hex_8/16/32/64</c>: "0x" and <paramref name="digits"/> upper-case hex digits.</summary>
+    public static string HexText(ulong value, int digits) => "0x" + value.ToString("X" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    /// <summary>The value of a <see cref="HexText"/> string ("0x" optional, as libcper's <c>get_value_hex_*</c> accepts).</summary>
+    public static ulong HexFrom(JsonNode? node, string path, string source)
+    {
+        string text = Text(node, path, source);
+        var digits = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? text.AsSpan(2) : text.AsSpan();
+        return ulong.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong v) ? v
+            : throw new FirmwareFormatException(source, 0, path, $"'{text}' is not a hexadecimal number");
+    }
+
+    /// <summary>Like <see cref="HexFrom"/> for an optional key: 0 when absent (libcper leaves the field zero).</summary>
+    public static ulong OptionalHex(JsonObject o, string key, string path, string source) =>
+        Optional(o, key) is { } v ? HexFrom(v, $"{path}.{key}", source) : 0;
 }

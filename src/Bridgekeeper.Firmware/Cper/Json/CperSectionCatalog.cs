@@ -44,6 +44,17 @@ public static class CperSectionCatalog
         Sections.StandardSectionCodecs.PciBus,
         Sections.StandardSectionCodecs.PciComponent,
         Sections.StandardSectionCodecs.FirmwareErrorRecordReference,
+        new Sections.ArmProcessorSectionCodec(),
+        new Sections.Ia32X64SectionCodec(),
+        new Sections.NvidiaSectionCodec(),
+        new Sections.ArmRasSectionCodec(),
+        Sections.StandardSectionCodecs.CcixPer,
+        Sections.StandardSectionCodecs.Ampere,
+        Sections.DmarSectionCodecs.IommuDmar,
+        Sections.DmarSectionCodecs.GenericDmar,
+        Sections.DmarSectionCodecs.VtdDmar,
+        Sections.CxlSectionCodecs.GeneralMediaComponent,
+        Sections.CxlSectionCodecs.Protocol,
     ];
 
     private static readonly FrozenDictionary<Guid, ICperSectionCodec> ByType = Codecs.ToFrozenDictionary(c => c.SectionType);

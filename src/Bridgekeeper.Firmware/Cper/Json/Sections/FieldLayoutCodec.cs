@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Bridgekeeper.Firmware.Cper.Json.Sections;
 
 /// <summary>
-/// A section codec driven by a field table: a 64-bit validation word at offset 0 (or none), then
+/// A section codec driven by a field table: a 64-bit validation word (or none), then
 /// fields each gated by their validation bit. Encoding sets the bit of every field present in the
 /// JSON, as libcper's json-to-cper does. <see cref="Tail"/> handles a variable part after the fixed
 /// one (PCI component register pairs).
@@ -16,6 +16,9 @@ public sealed class FieldLayoutCodec(Guid type, string name, string shortName, i
     public string ShortName => shortName;
     public int Size => size;
 
+    /// <summary>Where the 64-bit validation word sits (offset 0 in most sections).</summary>
+    public int ValidationOffset { get; init; }
+
     /// <summary>Optional variable-length part after the fixed <see cref="Size"/> bytes.</summary>
     public IVariableTail? Tail { get; init; }
 
@@ -23,7 +26,7 @@ public sealed class FieldLayoutCodec(Guid type, string name, string shortName, i
     {
         description = message;
         if (body.Length < size) return null;
-        ulong valid = hasValidationBits ? SectionField.Read(body, 0, 8) : ulong.MaxValue;
+        ulong valid = hasValidationBits ? SectionField.Read(body, ValidationOffset, 8) : ulong.MaxValue;
         if (Tail is not null && !Tail.Fits(body, size)) return null;
         var o = new JsonObject();
         foreach (var f in fields)
@@ -48,7 +51,7 @@ public sealed class FieldLayoutCodec(Guid type, string name, string shortName, i
             valid |= f.FromJson(value, body, $"{path}.{f.Name}", source);
         }
         byte[] tail = Tail?.FromJson(section, ref valid, path, source) ?? [];
-        if (hasValidationBits) SectionField.Write(body, 0, 8, valid);
+        if (hasValidationBits) SectionField.Write(body, ValidationOffset, 8, valid);
         return tail.Length == 0 ? body : [.. body, .. tail];
     }
 }

@@ -33,8 +33,16 @@ public abstract record SectionField(string Name, int ValidBit)
         2 => BinaryPrimitives.ReadUInt16LittleEndian(body[offset..]),
         3 => body[offset] | (uint)body[offset + 1] << 8 | (uint)body[offset + 2] << 16,
         4 => BinaryPrimitives.ReadUInt32LittleEndian(body[offset..]),
+        < 8 => ReadShort(body.Slice(offset, size)),
         _ => BinaryPrimitives.ReadUInt64LittleEndian(body[offset..]),
     };
+
+    private static ulong ReadShort(ReadOnlySpan<byte> bytes)
+    {
+        ulong v = 0;
+        for (int i = bytes.Length - 1; i >= 0; i--) v = v << 8 | bytes[i];
+        return v;
+    }
 
     public static void Write(Span<byte> body, int offset, int size, ulong value)
     {
@@ -128,6 +136,42 @@ public sealed record GuidField(string Name, int ValidBit, int Offset) : SectionF
     public override ulong FromJson(JsonNode? value, Span<byte> body, string path, string source)
     {
         GuidFrom(value, path, source).TryWriteBytes(body[Offset..]);
+        return Bit;
+    }
+}
+
+/// <summary>A fixed-length byte field shown as base64 text.</summary>
+public sealed record Base64Field(string Name, int ValidBit, int Offset, int Length) : SectionField(Name, ValidBit)
+{
+    public override void ToJson(ReadOnlySpan<byte> body, JsonObject target) => target[Name] = Convert.ToBase64String(body.Slice(Offset, Length));
+
+    public override ulong FromJson(JsonNode? value, Span<byte> body, string path, string source)
+    {
+        byte[] bytes = Base64(value, path, source);
+        if (bytes.Length > Length) throw new FirmwareFormatException(source, 0, path, $"holds {bytes.Length} bytes; the field has {Length}");
+        bytes.CopyTo(body[Offset..]);
+        return Bit;
+    }
+}
+
+/// <summary>libcper's <c>integer_to_readable_pair_with_desc</c>: <c>{"value", "description"?, "name"}</c>.</summary>
+public sealed record DescribedPairField(string Name, int ValidBit, int Offset, int Size, (ulong Key, string Name, string Description)[] Table, string Fallback)
+    : SectionField(Name, ValidBit)
+{
+    public override void ToJson(ReadOnlySpan<byte> body, JsonObject target)
+    {
+        ulong v = Read(body, Offset, Size);
+        var o = new JsonObject { ["value"] = v };
+        string name = Fallback;
+        foreach (var (key, n, description) in Table)
+            if (key == v) { name = n; o["description"] = description; }
+        o["name"] = name;
+        target[Name] = o;
+    }
+
+    public override ulong FromJson(JsonNode? value, Span<byte> body, string path, string source)
+    {
+        Write(body, Offset, Size, U64(Child(value, "value", path, source), path + ".value", source));
         return Bit;
     }
 }

@@ -137,4 +137,27 @@ public static class StandardSectionCodecs
             new UIntField("recordID", -1, 8, 8),
             new GuidField("recordIDGUID", -1, 16),
         ]);
+
+    // CCIX Protocol Error Record (UEFI 2.10 App. N.2.12): length, validation bits, source and port IDs,
+    // then the CCIX PER log up to Length.
+    public static readonly FieldLayoutCodec CcixPer = new(
+        new Guid("91335ef6-ebfb-4478-a6a6-88b728cf75d7"), "CCIX PER Log Error", "CcixPer", 16, null, hasValidationBits: true,
+        [
+            new UIntField("length", -1, 0, 4),
+            new UIntField("ccixSourceID", 0, 12, 1),
+            new UIntField("ccixPortID", 1, 13, 1),
+        ])
+    {
+        ValidationOffset = 4,
+        Tail = new RawBytesTail("ccixPERLog", 2, LengthOffset: 0),
+    };
+
+    // Ampere vendor section (libcper cper-section-ampere): type, subtype and instance identifiers.
+    public static readonly FieldLayoutCodec Ampere = new(
+        new Guid("2826cc9f-448c-4c2b-86b6-a95394b7ef33"), "Ampere", "Ampere", 8, null, hasValidationBits: false,
+        [
+            new UIntField("typeId", -1, 0, 2),
+            new UIntField("subTypeId", -1, 2, 2),
+            new UIntField("instanceId", -1, 4, 4),
+        ]);
 }
