@@ -18,7 +18,9 @@ internal static class CommandRegistration
             decode.AddCommand<DecodeIortCommand>("iort");
             decode.AddCommand<DecodeMcfgCommand>("mcfg");
         });
+        config.AddCommand<EventsCommand>("events").WithDescription("Error records and recovery steps from a RAS log database");
         config.AddBranch("encode", encode => encode.AddCommand<EncodeCperCommand>("cper").WithDescription("libcper CPER-JSON -> binary CPER record"));
+        config.AddCommand<GroupsCommand>("groups");
         config.AddCommand<InjectCommand>("inject");
         config.AddCommand<InspectCommand>("inspect");
     }

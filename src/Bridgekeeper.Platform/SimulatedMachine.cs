@@ -32,7 +32,7 @@ public sealed class SimulatedMachine
         Resets = new ResetEngine(EventLoop);
         Sriov = new SriovEngine(EventLoop);
         Dma = new DmaEngine(EventLoop, Iommu, Random.Fork("dma"));
-        FirmwareFirst = new FirmwareFirstController(Fabric, Memory, Gic, Firmware, EventLoop) { RecordWriter = options.GhesRecordWriter };
+        FirmwareFirst = new FirmwareFirstController(Fabric, Memory, Gic, Firmware, EventLoop) { RecordWriter = options.GhesRecordWriter ?? new CperGhesRecordWriter() };
         Aer.FirmwareFirst = FirmwareFirst;
         Resets.DisableVirtualFunctions = Sriov.Disable;
         Resets.SurpriseDown = port => Aer.Inject(port, new AerErrorRecord(AerCapability.SurpriseDownError, port.Address.RequesterId.Value, false, false, false, 0, 0, 0, 0));
@@ -143,7 +143,7 @@ public sealed class SimulatedMachine
             mcfg.Add(new McfgAllocation(h.EcamBase, (ushort)h.Segment, h.StartBus, h.EndBus));
             iort.Add(new IortRootComplex(h.Segment, h.StreamIdBase, h.DeviceIdBase));
         }
-        Firmware.Publish(Options.TableWriter ?? new FirmwareTablesNotWired(), mcfg.ToImmutable(), iort.ToImmutable(), [.. hest]);
+        Firmware.Publish(Options.TableWriter ?? new AcpiFirmwareTables(), mcfg.ToImmutable(), iort.ToImmutable(), [.. hest]);
         FirmwareFirst.Prepare();
     }
 

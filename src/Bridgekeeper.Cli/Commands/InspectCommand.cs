@@ -25,7 +25,7 @@ public sealed class InspectCommand : Command<InspectCommand.Settings>
         public string? Sysfs { get; init; }
 
         [CommandOption("--json")]
-        [Description("Write one JSON object {\"functions\":[...]} instead of the tree and text")]
+        [Description("Write one JSON object (a functions array, keys as in docs/inspect.md) instead of the tree and text")]
         public bool Json { get; init; }
 
         public override ValidationResult Validate() => (Lspci is null) == (Sysfs is null)
@@ -44,10 +44,9 @@ public sealed class InspectCommand : Command<InspectCommand.Settings>
             stdout.WriteByte((byte)'\n');
             return ExitCodes.Success;
         }
-        var console = AnsiConsole.Console;
         var tree = BusTree.Build(report.Functions);
-        console.Write(RenderTree(host.Source, tree));
         var text = new StringBuilder(capacity: 512 * report.Functions.Count);
+        RenderTree(text, host.Source, tree);
         foreach (var f in report.Functions) Describe(text, f);
         foreach (string w in host.Warnings) text.Append("warning: ").Append(w).Append('\n');
         foreach (string w in tree.Warnings) text.Append("warning: ").Append(w).Append('\n');
@@ -56,28 +55,37 @@ public sealed class InspectCommand : Command<InspectCommand.Settings>
         return ExitCodes.Success;
     }
 
-    private static Tree RenderTree(string source, BusTree busTree)
+    // The tree is drawn with Spectre's tree guide glyphs but written straight into the text buffer:
+    // Spectre's Tree widget measured about 1 s of CPU for 10,000 nodes (bench/RESULTS.md), more than
+    // parsing and decoding the whole dump, and inspect must stay well under lspci's time.
+    private static void RenderTree(StringBuilder o, string source, BusTree busTree)
     {
-        var tree = new Tree(Markup.Escape(source));
-        foreach (var root in busTree.Roots)
-            AddBus(tree.AddNode($"[bold][[{root.Segment:x4}:{root.Bus:x2}]][/]"), root);
-        return tree;
+        o.Append(source).Append('\n');
+        for (int i = 0; i < busTree.Roots.Count; i++)
+        {
+            var root = busTree.Roots[i];
+            bool last = i == busTree.Roots.Count - 1;
+            o.Append(last ? "└── " : "├── ").Append(CultureInfo.InvariantCulture, $"[{root.Segment:x4}:{root.Bus:x2}]\n");
+            AddBus(o, last ? "    " : "│   ", root);
+        }
     }
 
-    private static void AddBus(TreeNode parent, BusNode bus)
+    private static void AddBus(StringBuilder o, string indent, BusNode bus)
     {
-        foreach (var node in bus.Functions)
+        for (int i = 0; i < bus.Functions.Count; i++)
         {
+            var node = bus.Functions[i];
             var f = node.Function;
             var a = Sbdf.Parse(f.Sbdf);
-            string label = string.Create(CultureInfo.InvariantCulture,
-                $"{a.Device:x2}.{a.Function}  [[{f.VendorId:x4}:{f.DeviceId:x4}]] {Markup.Escape(ClassNames.Of(f.ClassCode))}{PortSuffix(f)}");
+            bool last = i == bus.Functions.Count - 1;
+            o.Append(indent).Append(last ? "└── " : "├── ")
+                .Append(CultureInfo.InvariantCulture, $"{a.Device:x2}.{a.Function}  [{f.VendorId:x4}:{f.DeviceId:x4}] {ClassNames.Of(f.ClassCode)}{PortSuffix(f)}");
             if (node.Secondary is { } child)
             {
-                var sub = parent.AddNode($"{label} [dim]-[[{f.Bridge!.SecondaryBus:x2}-{f.Bridge.SubordinateBus:x2}]][/]");
-                AddBus(sub, child);
+                o.Append(CultureInfo.InvariantCulture, $" -[{f.Bridge!.SecondaryBus:x2}-{f.Bridge.SubordinateBus:x2}]\n");
+                AddBus(o, indent + (last ? "    " : "│   "), child);
             }
-            else parent.AddNode(label);
+            else o.Append('\n');
         }
     }
 

@@ -31,6 +31,7 @@ internal static class PciTopologyBuilder
             if (byAddress.ContainsKey(f.Address)) { warnings.Add($"{f.Address} is listed twice; the first is kept"); continue; }
             byAddress[f.Address] = new Pending(f, FunctionFacts.Read(f.Config.Bytes));
         }
+        InferVirtualFunctions(byAddress);
         var all = byAddress.Values.OrderBy(p => p.Address).ToList();
 
         // Which bridge leads to each bus (its Secondary Bus Number).
@@ -170,6 +171,25 @@ internal static class PciTopologyBuilder
             if (!fallbackHost.TryGetValue((a.Segment, a.Bus), out var h)) fallbackHost[(a.Segment, a.Bus)] = h = new HostBridge(a.Segment, a.Bus, a.Bus, 0);
             return h;
         }
+    }
+
+    /// <summary>
+    /// A function given without a PF link (an lspci dump has none) whose Vendor ID reads all ones and whose
+    /// RID is one an enabled PF's SR-IOV capability assigns (§9.3.3.9-10) is that PF's VF.
+    /// </summary>
+    private static void InferVirtualFunctions(Dictionary<Sbdf, Pending> byAddress)
+    {
+        var candidates = byAddress.Values.Where(p => !p.IsVf && p.Facts.VendorId == 0xFFFF).ToList();
+        if (candidates.Count == 0) return;
+        var pfOf = new Dictionary<Sbdf, Sbdf>();
+        foreach (var pf in byAddress.Values)
+        {
+            if (pf.IsVf || pf.Facts.SriovOffset == 0 || !pf.Facts.VfEnabled) continue;
+            foreach (var vf in EcamEnumerator.VirtualFunctionsOf(pf.Address, pf.Facts)) pfOf.TryAdd(vf, pf.Address);
+        }
+        foreach (var c in candidates)
+            if (pfOf.TryGetValue(c.Address, out var pf))
+                byAddress[c.Address] = new Pending(c.Input with { PhysicalFunction = pf }, c.Facts);
     }
 
     /// <summary>One host bridge per root bus: a bus with functions that no bridge leads to.</summary>

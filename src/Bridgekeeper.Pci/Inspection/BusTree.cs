@@ -64,9 +64,3 @@ public sealed class BusTree
         return new BusTree(roots, warnings);
     }
 }
-
-/// <summary>One bus of a segment and the functions on it.</summary>
-public sealed record BusNode(uint Segment, int Bus, IReadOnlyList<FunctionNode> Functions);
-
-/// <summary>A function and, for a bridge, the bus behind it.</summary>
-public sealed record FunctionNode(FunctionReport Function, BusNode? Secondary);

@@ -132,6 +132,14 @@ public sealed class BootEnumerator(PcieFabric fabric)
     {
         var c = f.Config;
         uint original = c.ReadUInt32(at);
+        // A BAR whose bits are all read-only (a cloned dump: sizes are not in config content) keeps its captured value.
+        if (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(c.Attributes.Writable.Slice(at, 4)) == 0)
+        {
+            size = 0;
+            is64 = (original & 0x7) == 0x4;
+            prefetchable = false;
+            return false;
+        }
         is64 = (original & 0x1) == 0 && (original & 0x6) == 0x4;
         prefetchable = (original & 0x8) != 0;
         c.Write(at, 4, 0xFFFF_FFFF);

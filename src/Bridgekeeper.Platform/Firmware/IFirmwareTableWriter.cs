@@ -5,8 +5,7 @@ namespace Bridgekeeper.Platform;
 /// <summary>
 /// Encodes the ACPI tables the platform publishes. Platform describes what goes in them; the byte
 /// encoders live in Bridgekeeper.Firmware (MCFG: PCI Firmware Spec 3.3 §4.1.2; IORT: Arm DEN 0049;
-/// HEST: ACPI 6.5 §18.3.2). Until those are wired in, <see cref="FirmwareTablesNotWired"/> publishes
-/// empty tables.
+/// HEST: ACPI 6.5 §18.3.2); <see cref="AcpiFirmwareTables"/> uses them.
 /// </summary>
 public interface IFirmwareTableWriter
 {
@@ -46,14 +45,4 @@ public enum HestSourceKind
     Ghes = 9,
     /// <summary>Generic Hardware Error Source version 2 (type 10).</summary>
     GhesV2 = 10,
-}
-
-/// <summary>Publishes empty tables (the encoders are not wired yet).</summary>
-public sealed class FirmwareTablesNotWired : IFirmwareTableWriter
-{
-    public byte[] WriteMcfg(ImmutableArray<McfgAllocation> allocations) => [];
-
-    public byte[] WriteIort(ImmutableArray<IortRootComplex> rootComplexes) => [];
-
-    public byte[] WriteHest(ImmutableArray<HestErrorSource> sources) => [];
 }

@@ -4,8 +4,8 @@ namespace Bridgekeeper.Platform;
 
 /// <summary>
 /// Writes a Generic Error Status Block (ACPI 6.5 §18.3.2.7.1) holding one PCI Express error section
-/// (UEFI 2.10 §N.2.7) into <c>block</c> and returns the bytes used. The encoder lives in
-/// Bridgekeeper.Firmware; Platform only gathers what the section carries.
+/// (UEFI 2.10 §N.2.7) into <c>block</c> and returns the bytes used. <see cref="CperGhesRecordWriter"/>
+/// uses Bridgekeeper.Firmware's encoder; Platform only gathers what the section carries.
 /// </summary>
 public interface IGhesRecordWriter
 {

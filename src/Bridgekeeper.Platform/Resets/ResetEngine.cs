@@ -67,8 +67,18 @@ public sealed class ResetEngine
         if (f.SriovCapability != 0) DisableVirtualFunctions?.Invoke(f);
         f.Config.Reset(ResetKind.Conventional);
         f.AerLog.Clear();
-        f.ReadyAt = _loop.Now + ReadinessAfter(f, ReadinessEvent.Flr);
+        f.ReadyAt = f.Readiness.NeverReady ? new SimTime(long.MaxValue) : _loop.Now + ReadinessAfter(f, ReadinessEvent.Flr);
+        MarkReady(f);
     }
+
+    // A timeline marker at the instant a function becomes Configuration-Ready (nothing changes then:
+    // the fabric compares the clock with ReadyAt), so that running the loop to idle reaches it.
+    private void MarkReady(SimFunction f)
+    {
+        if (f.ReadyAt.Nanoseconds != long.MaxValue && f.ReadyAt > _loop.Now) _loop.ScheduleAt(f.ReadyAt, NoOp, "config-ready");
+    }
+
+    private static readonly Action NoOp = () => { };
 
     /// <summary>Takes a downstream port's link down: everything below is reset and unreachable (§6.6.1: DL_Down is a hot reset below).</summary>
     public void LinkDown(SimFunction port, bool reportSurpriseDown)
@@ -151,6 +161,7 @@ public sealed class ResetEngine
             if (f.Removed) continue;
             f.InReset = false;
             f.ReadyAt = f.Readiness.NeverReady ? new SimTime(long.MaxValue) : _loop.Now + ReadinessAfter(f, ReadinessEvent.Reset);
+            MarkReady(f);
             if (f.ReadyAt > latest) latest = f.ReadyAt;
             if (f.SecondaryBus is not null) ReleaseBelow(f);
         }

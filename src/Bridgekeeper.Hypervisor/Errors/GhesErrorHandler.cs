@@ -1,0 +1,96 @@
+using System.Buffers.Binary;
+using Bridgekeeper.Firmware;
+using Bridgekeeper.Firmware.Ghes;
+using Bridgekeeper.Hardware;
+using Bridgekeeper.Pci;
+
+namespace Bridgekeeper.Hypervisor.Errors;
+
+/// <summary>
+/// Processes one firmware-first GHES/GHESv2 source as Linux's <c>ghes_proc</c> does (drivers/acpi/
+/// apei/ghes.c; ACPI 6.5 §18.3.2.7-8): follow the error status address to the block, stop if
+/// block_status is 0, validate the lengths, copy the record, then clear block_status and (v2) write the
+/// read-ack register so firmware may reuse the block, and only then hand each PCIe section to the
+/// error intake (which stores it durably before anything acts). AER registers are never touched:
+/// in this mode they belong to firmware, and the CPER copy is the only source of truth.
+/// </summary>
+public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIntake intake, GhesDuplicateFilter duplicates)
+{
+    public long Processed { get; private set; }
+
+    public long Invalid { get; private set; }
+
+    public long Duplicates { get; private set; }
+
+    /// <summary>Reads the source's block; true when a record was pending.</summary>
+    public bool Poll(GhesSourceDescriptor source)
+    {
+        Span<byte> pointer = stackalloc byte[8];
+        memory.Read(source.ErrorStatusAddress, pointer);
+        ulong blockAddress = BinaryPrimitives.ReadUInt64LittleEndian(pointer);
+        if (blockAddress == 0) return false;
+        Span<byte> header = stackalloc byte[GenericErrorStatusBlock.HeaderSize];
+        memory.Read(blockAddress, header);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header) == 0) return false;
+
+        string name = $"GHES source {source.SourceId} block at 0x{blockAddress:x}";
+        // Copy what firmware reserved (bounded by the 64 KiB cap), then validate and walk it exactly
+        // as __ghes_check_estatus / cper_estatus_check do.
+        var copy = new byte[Math.Min(source.ErrorBlockLength, (uint)GenericErrorStatusBlock.MaxLength)];
+        memory.Read(blockAddress, copy);
+        GenericErrorStatusBlock block;
+        var reports = new List<FirmwareAerReport>();
+        try
+        {
+            block = GenericErrorStatusBlock.Read(copy, name, (int)source.ErrorBlockLength);
+            foreach (var entry in block.Entries)
+                if (FirmwareAerReport.From(entry, name) is { } r) reports.Add(r);
+        }
+        catch (FirmwareFormatException ex)
+        {
+            Invalid++;
+            Release(source, blockAddress);
+            intake.RecordInvalid(source.SourceId, copy, ex.Message);
+            return true;
+        }
+        var record = copy.AsSpan(0, block.Length).ToArray();
+        bool duplicate = duplicates.IsDuplicate(record, clock.Now);
+        Release(source, blockAddress);
+        Processed++;
+        if (duplicate)
+        {
+            Duplicates++;
+            intake.RecordInvalid(source.SourceId, record, "duplicate of a record seen within the window; not acted on again");
+            return true;
+        }
+        foreach (var r in reports)
+        {
+            var device = new Sbdf(r.Segment, r.Bus, r.Device & 0x1F, r.Function & 0x7);
+            var severity = AerRegisterBlob.ToErrorSeverity(r.Severity);
+            var log = AerRegisterBlob.FromBlock(device, severity, r.Aer);
+            if (severity == ErrorSeverity.Correctable)
+            {
+                if (intake.AdmitCorrectable(device, out long suppressed))
+                    intake.RecordCorrectable(ErrorOrigin.FirmwareFirst, log, record, suppressed, source.SourceId);
+            }
+            else
+            {
+                intake.AcceptUncorrectable(ErrorOrigin.FirmwareFirst, log, record, source.SourceId);
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Clears block_status (<c>ghes_clear_estatus</c>) and acknowledges a GHESv2 source (<c>ghes_ack_error</c>).</summary>
+    private void Release(GhesSourceDescriptor source, ulong blockAddress)
+    {
+        memory.Write(blockAddress, stackalloc byte[4]);
+        if (source.ReadAck is not { } ack) return;
+        int bytes = ack.BitWidth <= 32 ? 4 : 8;
+        Span<byte> reg = stackalloc byte[8];
+        memory.Read(ack.Address, reg[..bytes]);
+        ulong value = ack.Acknowledge(BinaryPrimitives.ReadUInt64LittleEndian(reg));
+        BinaryPrimitives.WriteUInt64LittleEndian(reg, value);
+        memory.Write(ack.Address, reg[..bytes]);
+    }
+}

@@ -1,0 +1,51 @@
+using Bridgekeeper.Hardware;
+using Bridgekeeper.Hypervisor.Errors;
+using Bridgekeeper.Hypervisor.RasLog;
+
+namespace Bridgekeeper.Hypervisor.Recovery;
+
+/// <summary>The ports and settings every recovery uses, gathered once by the coordinator.</summary>
+public sealed class RecoveryContext(
+    IConfigAccess config,
+    ITimerQueue timers,
+    IIommu iommu,
+    IGuestChannel channel,
+    IOwnerDirectory owners,
+    GuestErrorNotifier notifier,
+    DurableTimeline timeline,
+    ConfigSnapshotStore snapshots,
+    CapabilityCache capabilities,
+    RecoveryOptions options)
+{
+    private readonly Dictionary<long, (RecoveryProcess Process, RecoveryParticipant Participant)> _requests = [];
+    private long _nextRequest;
+
+    public IConfigAccess Config { get; } = config;
+    public ITimerQueue Timers { get; } = timers;
+    public IIommu Iommu { get; } = iommu;
+    public IGuestChannel Channel { get; } = channel;
+    public IOwnerDirectory Owners { get; } = owners;
+    public GuestErrorNotifier Notifier { get; } = notifier;
+    public DurableTimeline Timeline { get; } = timeline;
+    public ConfigSnapshotStore Snapshots { get; } = snapshots;
+    public CapabilityCache Capabilities { get; } = capabilities;
+    public RecoveryOptions Options { get; } = options;
+
+    /// <summary>Sends a request to a participant's owner and remembers whom it belongs to.</summary>
+    public long Send(RecoveryProcess process, RecoveryParticipant p, GuestRequestKind kind, Bridgekeeper.Pci.ErrorSeverity severity)
+    {
+        var owner = p.Owner ?? throw new InvalidOperationException($"{p.Function} has no owner to send {kind} to");
+        long id = ++_nextRequest;
+        _requests[id] = (process, p);
+        Channel.Send(new GuestRequest(id, owner.Domain, owner.VirtualDevice, p.Function, kind, severity));
+        return id;
+    }
+
+    public bool TryTakeRequest(long id, out RecoveryProcess process, out RecoveryParticipant participant)
+    {
+        if (_requests.Remove(id, out var entry)) { (process, participant) = entry; return true; }
+        process = null!;
+        participant = null!;
+        return false;
+    }
+}

@@ -1,0 +1,77 @@
+using Bridgekeeper.Hardware;
+using Bridgekeeper.Hypervisor.Errors;
+using Bridgekeeper.Pci;
+
+namespace Bridgekeeper.Hypervisor.Recovery;
+
+/// <summary>
+/// Receives uncorrectable errors and owners' answers and routes each to the recovery of its scope:
+/// one <see cref="RecoveryProcess"/> per reset scope at a time; an error inside a scope under
+/// recovery is that recovery's second error. The hypervisor facade forwards IHypervisorEntry.Reply,
+/// IHypervisorEntry.Quiesced and the trapped guest SBR write (IRecoveryHooks) here.
+/// </summary>
+public sealed class RecoveryCoordinator(RecoveryContext context, IRecoveryScopeProvider scopes) : IUncorrectableErrorSink
+{
+    private readonly List<RecoveryProcess> _active = [];
+    private readonly List<RecoveryProcess> _history = [];
+
+    public IReadOnlyList<RecoveryProcess> History => _history;
+
+    public long LateOrUnknownReplies { get; private set; }
+
+    public void OnUncorrectable(ErrorReport report)
+    {
+        Retire();
+        foreach (var p in _active)
+            if (p.Scope.Contains(report.Device)) { p.OnSecondError(report); Retire(); return; }
+        var scope = scopes.ScopeOf(report.Device);
+        var process = new RecoveryProcess(context, scope, report);
+        _active.Add(process);
+        _history.Add(process);
+        process.Start();
+        Retire();
+    }
+
+    public void Reply(DomainId domain, long requestId, RecoveryVote vote)
+    {
+        if (!context.TryTakeRequest(requestId, out var process, out var participant) || participant.Owner?.Domain != domain || process.IsFinished)
+        {
+            LateOrUnknownReplies++;
+            return;
+        }
+        if (!process.OnReply(participant, requestId, vote)) LateOrUnknownReplies++;
+        Retire();
+    }
+
+    /// <summary>The explicit call: the domain's drivers for <paramref name="virtualDevice"/> stopped all I/O.</summary>
+    public bool Quiesced(DomainId domain, Sbdf virtualDevice) => MarkQuiesced(domain, virtualDevice, "explicit call");
+
+    /// <summary>
+    /// A guest wrote SBR = 1 in its virtual root port's Bridge Control (trapped by vPCI): the signal
+    /// that every driver below that port has quiesced. The hypervisor, not the guest, does the reset.
+    /// </summary>
+    public bool OnGuestRequestedSecondaryBusReset(DomainId domain, Sbdf virtualDeviceOrPort) =>
+        MarkQuiesced(domain, virtualDeviceOrPort, "trapped SBR write");
+
+    public bool IsRecovering(Sbdf function)
+    {
+        foreach (var p in _active) if (!p.IsFinished && p.Scope.Contains(function)) return true;
+        return false;
+    }
+
+    private bool MarkQuiesced(DomainId domain, Sbdf virtualAddress, string how)
+    {
+        bool any = false;
+        foreach (var process in _active.ToArray())
+            foreach (var part in process.Participants)
+                if (part.Owner is { } o && o.Domain == domain && (o.VirtualDevice == virtualAddress || o.VirtualRootPort == virtualAddress))
+                {
+                    process.OnQuiesced(part, how);
+                    any = true;
+                }
+        Retire();
+        return any;
+    }
+
+    private void Retire() => _active.RemoveAll(p => p.IsFinished);
+}

@@ -1,0 +1,412 @@
+using Bridgekeeper.Hardware;
+using Bridgekeeper.Hypervisor.Errors;
+using Bridgekeeper.Pci;
+using static Bridgekeeper.Hypervisor.RasLog.DurableTimeline;
+
+namespace Bridgekeeper.Hypervisor.Recovery;
+
+/// <summary>
+/// One recovery of one reset scope, Linux's <c>pcie_do_recovery</c> (drivers/pci/pcie/err.c) with the
+/// hypervisor doing the reset: error_detected to every owner; mmio_enabled when all can recover
+/// without reset; otherwise wait for every owner to quiesce, block the scope's DMA, assert SBR, hold,
+/// deassert, wait for readiness as PCIe Base 6.0 §6.6.1 allows, restore config, slot_reset, unblock
+/// DMA, resume. Every wait has a virtual-time timeout. Owners are judged one by one: one silent or
+/// handler-less owner loses its own device, never another owner's. States and transitions are in
+/// <see cref="RecoveryTransitions"/>; <see cref="Step"/> is the only place the state changes.
+/// </summary>
+public sealed class RecoveryProcess
+{
+    private readonly RecoveryContext _ctx;
+    private readonly Queue<RecoveryTrigger> _triggers = new();
+    private readonly List<DeviceErrorLog> _errors = [];
+    private bool _stepping, _dmaBlocked, _sbrAsserted, _linkLost;
+    private long _epoch;
+    private TimerHandle _timer = TimerHandle.None;
+    private SimTime _deassertedAt, _pollInterval;
+
+    public RecoveryProcess(RecoveryContext ctx, RecoveryScope scope, ErrorReport first)
+    {
+        _ctx = ctx;
+        Scope = scope;
+        First = first;
+        Severity = first.Severity;
+        _errors.Add(first.Log);
+        foreach (var f in scope.Functions)
+            Participants.Add(new RecoveryParticipant(f, ctx.Owners.OwnerOf(f), ctx.Snapshots.GetOrCapture(f)));
+    }
+
+    public RecoveryScope Scope { get; }
+
+    public ErrorReport First { get; }
+
+    /// <summary>Fatal ("frozen") once any error in the scope is fatal: the scope is then always reset.</summary>
+    public ErrorSeverity Severity { get; private set; }
+
+    public RecoveryState State { get; private set; } = RecoveryState.Detected;
+
+    public List<RecoveryParticipant> Participants { get; } = [];
+
+    public bool IsFinished => State is RecoveryState.Complete or RecoveryState.Failed;
+
+    public void Start() => Fire(RecoveryTrigger.Start);
+
+    // ---- inputs -------------------------------------------------------------------------------
+
+    public void OnSecondError(ErrorReport report)
+    {
+        _errors.Add(report.Log);
+        if (report.Severity == ErrorSeverity.Fatal) Severity = ErrorSeverity.Fatal;
+        Fire(RecoveryTrigger.SecondError);
+    }
+
+    /// <summary>An owner's answer; false when it came too late (the step already timed out).</summary>
+    public bool OnReply(RecoveryParticipant p, long requestId, RecoveryVote vote)
+    {
+        if (p.PendingRequest != requestId) return false;
+        p.PendingRequest = 0;
+        p.LastVote = vote;
+        Emit(EventKinds.OwnerVote, p, $"voted {vote}", D("step", State.ToString()), D("vote", vote.ToString()));
+        if (AllAnswered()) VotesIn();
+        return true;
+    }
+
+    public void OnQuiesced(RecoveryParticipant p, string how)
+    {
+        if (p.Quiesced || p.Fate != ParticipantFate.Active) return;
+        p.Quiesced = true;
+        Emit(EventKinds.OwnerQuiesced, p, $"quiesced ({how})", D("how", how), D("timed_out", false));
+        if (State == RecoveryState.AwaitingQuiesce && AllQuiesced()) Fire(RecoveryTrigger.AllQuiesced);
+    }
+
+    // ---- the state machine --------------------------------------------------------------------
+
+    private void Fire(RecoveryTrigger trigger)
+    {
+        _triggers.Enqueue(trigger);
+        if (_stepping) return;
+        _stepping = true;
+        try { while (_triggers.TryDequeue(out var t)) Step(t); }
+        finally { _stepping = false; }
+    }
+
+    private void Step(RecoveryTrigger trigger)
+    {
+        if (IsFinished) return;
+        var next = RecoveryTransitions.Apply(State, trigger);
+        if (next == State) return; // absorbed (a second error before the reset)
+        _ctx.Timers.Cancel(_timer);
+        _epoch++;
+        State = next;
+        switch (next)
+        {
+            case RecoveryState.AwaitingDetectedVotes: NotifyOwners(); break;
+            case RecoveryState.AwaitingMmioVotes: Ask(GuestRequestKind.MmioEnabled); break;
+            case RecoveryState.AwaitingQuiesce: AwaitQuiesce(); break;
+            case RecoveryState.ResetAsserted: AssertReset(); break;
+            case RecoveryState.AwaitingLinkUp: DeassertReset(); break;
+            case RecoveryState.AwaitingReadyDelay: AwaitReadyDelay(); break;
+            case RecoveryState.PollingReadiness: _pollInterval = SimTime.FromMilliseconds(1); PollReadiness(); break;
+            case RecoveryState.AwaitingSlotResetVotes: RestoreAndSlotReset(); break;
+            case RecoveryState.Complete: Finish(); break;
+            case RecoveryState.Failed: Abort(trigger); break;
+        }
+    }
+
+    // ---- entry actions, in the order a recovery runs -------------------------------------------
+
+    private void NotifyOwners()
+    {
+        foreach (var p in Participants)
+        {
+            if (p.Owner is not { } owner) continue;
+            var log = _errors.Find(e => e.Device == p.Function);
+            string how = log is null ? "channel" : _ctx.Notifier.Notify(owner, log);
+            Emit(EventKinds.OwnerNotified, p, $"error_detected ({how})", D("step", "error_detected"), D("via", how));
+        }
+        Ask(GuestRequestKind.ErrorDetected);
+    }
+
+    /// <summary>Sends one step's request to every owner still taking part and arms the step's timeout.</summary>
+    private void Ask(GuestRequestKind kind)
+    {
+        foreach (var p in Participants)
+        {
+            p.LastVote = p.LastVote is RecoveryVote.Disconnect or RecoveryVote.NoAerDriver ? p.LastVote : null;
+            if (!p.IsActiveOwner) continue;
+            p.PendingRequest = _ctx.Send(this, p, kind, Severity);
+            if (kind != GuestRequestKind.ErrorDetected)
+                Emit(EventKinds.OwnerNotified, p, kind.ToString(), D("step", kind.ToString()));
+        }
+        if (AllAnswered()) { VotesIn(); return; }
+        Arm(_ctx.Options.VoteTimeout, VotesTimedOut, "vote-timeout");
+    }
+
+    private void VotesTimedOut()
+    {
+        foreach (var p in Participants)
+        {
+            if (p.PendingRequest == 0) continue;
+            p.PendingRequest = 0;
+            p.Silent = true;
+            Emit(EventKinds.OwnerVote, p, "no answer: counts as NEED_RESET", D("step", State.ToString()), D("vote", "timeout"));
+        }
+        VotesIn();
+    }
+
+    /// <summary>Folds the votes (Linux's merge_result) and picks the next step.</summary>
+    private void VotesIn()
+    {
+        var merged = State == RecoveryState.AwaitingDetectedVotes ? RecoveryVote.CanRecover : RecoveryVote.Recovered;
+        bool anyoneLeft = false, silent = false;
+        foreach (var p in Participants)
+        {
+            if (p.Silent) { silent = true; continue; }
+            if (!p.IsOwned) { anyoneLeft = true; continue; }
+            if (p.LastVote is RecoveryVote v && v is not (RecoveryVote.Disconnect or RecoveryVote.NoAerDriver)) merged = RecoveryVoteMerge.Merge(merged, v);
+            anyoneLeft |= p.IsActiveOwner;
+        }
+        if (State == RecoveryState.AwaitingSlotResetVotes) { Fire(RecoveryTrigger.Recovered); return; }
+        if (!anyoneLeft && !silent) { Fire(RecoveryTrigger.Unrecoverable); return; }
+        foreach (var p in Participants)
+            p.MustQuiesce |= p.IsActiveOwner && (p.LastVote == RecoveryVote.NeedReset || Severity == ErrorSeverity.Fatal);
+        bool needReset = Severity == ErrorSeverity.Fatal || silent || merged == RecoveryVote.NeedReset || AnyGaveUp();
+        if (needReset) Fire(RecoveryTrigger.ResetNeeded);
+        else Fire(State == RecoveryState.AwaitingDetectedVotes ? RecoveryTrigger.NoResetNeeded : RecoveryTrigger.Recovered);
+    }
+
+    private void AwaitQuiesce()
+    {
+        if (AllQuiesced()) { Fire(RecoveryTrigger.AllQuiesced); return; }
+        Arm(_ctx.Options.QuiesceTimeout, () =>
+        {
+            foreach (var p in Participants)
+                if (p.IsActiveOwner && p.MustQuiesce && !p.Quiesced)
+                {
+                    p.Silent = true;
+                    Emit(EventKinds.OwnerQuiesced, p, "did not quiesce in time: reset goes ahead", D("how", "timeout"), D("timed_out", true));
+                }
+            Fire(RecoveryTrigger.StepTimeout);
+        }, "quiesce-timeout");
+    }
+
+    private void AssertReset()
+    {
+        foreach (var p in Participants) _ctx.Iommu.Block(_ctx.Owners.StreamIdOf(p.Function));
+        _dmaBlocked = true;
+        EmitScope(EventKinds.DmaBlocked, "DMA blocked for the scope", D("functions", Participants.Count));
+        uint bc = _ctx.Config.Read(Scope.Bridge, ConfigHeader.BridgeControl, 2);
+        EmitScope(EventKinds.SbrAssert, "Secondary Bus Reset asserted", D("hold_us", _ctx.Options.SbrHold.Microseconds));
+        _ctx.Config.Write(Scope.Bridge, ConfigHeader.BridgeControl, 2, bc | ConfigHeader.BridgeControlSecondaryBusReset);
+        _sbrAsserted = true;
+        Arm(_ctx.Options.SbrHold, () => Fire(RecoveryTrigger.HoldElapsed), "sbr-hold");
+    }
+
+    private void DeassertReset()
+    {
+        ReleaseSbr();
+        _deassertedAt = _ctx.Timers.Now;
+        if (BridgePcie is not int p || (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) == 0)
+        {
+            Fire(RecoveryTrigger.LinkUp); // ≤ 5 GT/s without DLL Link Active reporting: the delay counts from the reset
+            return;
+        }
+        PollLink(p);
+    }
+
+    private void PollLink(int pcie)
+    {
+        if ((_ctx.Config.Read(Scope.Bridge, pcie + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) != 0)
+        {
+            Fire(RecoveryTrigger.LinkUp);
+            return;
+        }
+        if (_ctx.Timers.Now - _deassertedAt >= _ctx.Options.LinkUpTimeout) { _linkLost = true; Fire(RecoveryTrigger.LinkDown); return; }
+        Arm(SimTime.FromMilliseconds(1), () => PollLink(pcie), "link-poll");
+    }
+
+    private void AwaitReadyDelay()
+    {
+        var delay = ReadinessPlan.DelayAfterLinkUp(Participants, _ctx.Options.ReadyDelay, BridgePcie is not null);
+        if (delay == SimTime.Zero) { Fire(RecoveryTrigger.DelayElapsed); return; }
+        Arm(delay, () => Fire(RecoveryTrigger.DelayElapsed), "ready-delay");
+    }
+
+    /// <summary>Reads Vendor ID: 0x0001 is an RRS completion (§2.3.2, RRS Software Visibility), all ones not there yet.</summary>
+    private void PollReadiness()
+    {
+        bool allReady = true;
+        foreach (var p in Participants)
+        {
+            if (p.Ready || p.Fate != ParticipantFate.Active) continue;
+            uint vendor = _ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF;
+            if (vendor is 0x0001 or 0xFFFF) { allReady = false; continue; }
+            p.Ready = true;
+            Emit(EventKinds.DeviceReady, p, "configuration-ready", D("after_reset_us", (_ctx.Timers.Now - _deassertedAt).Microseconds));
+        }
+        if (allReady) { Fire(RecoveryTrigger.ReadinessSettled); return; }
+        var elapsed = _ctx.Timers.Now - _deassertedAt;
+        if (elapsed >= _ctx.Options.ReadinessLimit)
+        {
+            bool anyReady = false;
+            foreach (var p in Participants)
+            {
+                if (p.Ready) { anyReady = true; continue; }
+                if (p.Fate != ParticipantFate.Active) continue;
+                bool gone = (_ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF) == 0xFFFF && LinkDown();
+                End(p, gone ? ParticipantFate.Removed : ParticipantFate.Broken, gone ? "gone after reset (surprise removal)" : "not ready within the readiness limit");
+            }
+            Fire(anyReady ? RecoveryTrigger.ReadinessSettled : RecoveryTrigger.NoneReady);
+            return;
+        }
+        var wait = _pollInterval;
+        if (elapsed + wait > _ctx.Options.ReadinessLimit) wait = _ctx.Options.ReadinessLimit - elapsed;
+        _pollInterval = new SimTime(Math.Min(_pollInterval.Nanoseconds * 2, _ctx.Options.MaxPollInterval.Nanoseconds));
+        Arm(wait, PollReadiness, "rrs-poll");
+    }
+
+    private void RestoreAndSlotReset()
+    {
+        foreach (var p in Participants)
+        {
+            if (!p.Ready || p.Fate != ParticipantFate.Active) continue;
+            if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
+            int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
+            Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
+        }
+        ClearReporterStatus(resetFunctionsToo: false);
+        Ask(GuestRequestKind.SlotReset);
+    }
+
+    private void Finish()
+    {
+        foreach (var p in Participants)
+        {
+            if (p.Fate != ParticipantFate.Active) continue;
+            if (p.Silent) { End(p, ParticipantFate.Failed, "owner did not answer in time"); continue; }
+            if (p.LastVote == RecoveryVote.Disconnect) { End(p, ParticipantFate.Removed, "owner answered DISCONNECT"); continue; }
+            if (p.LastVote == RecoveryVote.NoAerDriver) { End(p, ParticipantFate.Failed, "owner has no error handler (NO_AER_DRIVER)"); continue; }
+            if (_dmaBlocked && p.Owner is { } o) _ctx.Iommu.Attach(o.StreamId, o.Domain);
+        }
+        if (_dmaBlocked)
+        {
+            var faults = _ctx.Iommu.DrainFaults();
+            EmitScope(EventKinds.DmaUnblocked, "DMA unblocked for recovered functions", D("faults_while_blocked", faults.Count));
+        }
+        if (!_dmaBlocked) ClearReporterStatus(resetFunctionsToo: true);
+        foreach (var p in Participants)
+        {
+            if (p.Fate != ParticipantFate.Active) continue;
+            p.Fate = ParticipantFate.Resumed;
+            if (p.Owner is null) continue;
+            _ctx.Send(this, p, GuestRequestKind.Resume, Severity);
+            Emit(EventKinds.OwnerResumed, p, "resume");
+        }
+        EmitScope(EventKinds.RecoveryComplete, "recovery complete", D("resumed", Count(ParticipantFate.Resumed)),
+            D("failed", Participants.Count - Count(ParticipantFate.Resumed)), D("reset", _dmaBlocked));
+    }
+
+    private void Abort(RecoveryTrigger why)
+    {
+        if (_sbrAsserted) ReleaseSbr(); // nothing is left in reset
+        string reason = why switch
+        {
+            RecoveryTrigger.SecondError => "another error during recovery",
+            RecoveryTrigger.LinkDown => "link did not come back (surprise removal)",
+            RecoveryTrigger.NoneReady => "no function became ready",
+            _ => "no owner can recover the device",
+        };
+        var fate = why switch
+        {
+            RecoveryTrigger.LinkDown => ParticipantFate.Removed,
+            RecoveryTrigger.SecondError => ParticipantFate.Broken,
+            _ => ParticipantFate.Failed,
+        };
+        foreach (var p in Participants)
+            if (p.Fate == ParticipantFate.Active) End(p, p.LastVote == RecoveryVote.Disconnect ? ParticipantFate.Removed : fate, reason);
+        EmitScope(EventKinds.RecoveryFailed, $"recovery failed: {reason}", D("reason", reason), D("trigger", why.ToString()));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    /// <summary>Ends one function's part: its owner is told, its DMA stays blocked, it leaves the owner.</summary>
+    private void End(RecoveryParticipant p, ParticipantFate fate, string reason)
+    {
+        p.Fate = fate;
+        p.PendingRequest = 0;
+        _ctx.Iommu.Block(_ctx.Owners.StreamIdOf(p.Function));
+        if (p.Owner is not null)
+            _ctx.Send(this, p, fate == ParticipantFate.Removed ? GuestRequestKind.DeviceRemoved : GuestRequestKind.PermanentFailure, Severity);
+        if (fate == ParticipantFate.Broken) _ctx.Owners.MarkBroken(p.Function, reason);
+        else _ctx.Owners.Quarantine(p.Function, reason);
+        _ctx.Snapshots.Forget(p.Function);
+        Emit(EventKinds.DeviceQuarantined, p, reason, D("fate", fate.ToString()), D("reason", reason));
+    }
+
+    /// <summary>
+    /// Natively, clears what the errors left (Linux: pcie_clear_device_status and
+    /// pci_aer_clear_nonfatal_status after recovery). After a reset the restore already cleared the
+    /// functions below the bridge; the reporting port above them still needs it.
+    /// </summary>
+    private void ClearReporterStatus(bool resetFunctionsToo)
+    {
+        if (!_ctx.Options.AerNative) return;
+        foreach (var log in _errors)
+        {
+            if ((!resetFunctionsToo && Scope.Functions.Contains(log.Device)) || !log.RegistersRead) continue;
+            var caps = _ctx.Capabilities.Of(log.Device);
+            if (caps.Aer is int a) _ctx.Config.Write(log.Device, a + AerCapability.UncorrectableStatus, 4, log.UncorStatus);
+            if (caps.PciExpress is int p) _ctx.Config.Write(log.Device, p + PciExpressCapability.DeviceStatus, 2, 0x000F);
+        }
+    }
+
+    private void ReleaseSbr()
+    {
+        uint bc = _ctx.Config.Read(Scope.Bridge, ConfigHeader.BridgeControl, 2);
+        _ctx.Config.Write(Scope.Bridge, ConfigHeader.BridgeControl, 2, bc & ~(uint)ConfigHeader.BridgeControlSecondaryBusReset);
+        _sbrAsserted = false;
+        EmitScope(EventKinds.SbrDeassert, "Secondary Bus Reset deasserted");
+    }
+
+    private bool LinkDown() => _linkLost || (BridgePcie is int p
+        && (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) != 0
+        && (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) == 0);
+
+    private int? BridgePcie => _ctx.Capabilities.Of(Scope.Bridge).PciExpress;
+
+    private bool AllAnswered()
+    {
+        foreach (var p in Participants) if (p.PendingRequest != 0) return false;
+        return true;
+    }
+
+    private bool AllQuiesced()
+    {
+        foreach (var p in Participants) if (p.IsActiveOwner && p.MustQuiesce && !p.Quiesced) return false;
+        return true;
+    }
+
+    private bool AnyGaveUp()
+    {
+        foreach (var p in Participants) if (p.LastVote is RecoveryVote.Disconnect or RecoveryVote.NoAerDriver) return true;
+        return false;
+    }
+
+    private int Count(ParticipantFate fate)
+    {
+        int n = 0;
+        foreach (var p in Participants) if (p.Fate == fate) n++;
+        return n;
+    }
+
+    private void Arm(SimTime delay, Action action, string label)
+    {
+        long epoch = _epoch;
+        _timer = _ctx.Timers.Schedule(delay, () => { if (epoch == _epoch && !IsFinished) action(); }, label);
+    }
+
+    private void Emit(string kind, RecoveryParticipant p, string text, params KeyValuePair<string, object?>[] details) =>
+        _ctx.Timeline.Emit(kind, p.Function, p.Owner?.Domain, text, details);
+
+    private void EmitScope(string kind, string text, params KeyValuePair<string, object?>[] details) =>
+        _ctx.Timeline.Emit(kind, Scope.Bridge, null, text, details);
+}
