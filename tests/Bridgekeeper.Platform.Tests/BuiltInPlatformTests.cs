@@ -124,6 +124,12 @@ public class BuiltInPlatformTests
     }
 
     [Fact]
+    public void The_extended_space_of_a_conventional_function_reads_all_ones()
+    {
+        Assert.Equal(0xFFFF_FFFFu, Machine.Config.Read(Machine["legacy-nic"].Address, 0x100, 4));
+    }
+
+    [Fact]
     public void Firmware_first_is_described_for_the_port_hest_names()
     {
         var hest = Machine.Firmware.HestSources;

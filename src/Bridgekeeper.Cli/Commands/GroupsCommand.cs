@@ -4,6 +4,7 @@ using Bridgekeeper.Hardware;
 using Bridgekeeper.Hypervisor.Isolation;
 using Bridgekeeper.Hypervisor.Resets;
 using Bridgekeeper.Hypervisor.Topology;
+using Bridgekeeper.Pci;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -44,17 +45,22 @@ public sealed class GroupsCommand : Command<GroupsCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var functions = settings.Sysfs is { } dir ? GroupsInput.FromSysfs(dir) : GroupsInput.FromLspci(settings.Lspci!);
-        var topology = PciTopology.FromFunctions(functions);
+        var host = settings.Lspci is { } file ? LspciDumpReader.Read(file) : SysfsReader.Read(settings.Sysfs!);
+        // Groups need at least the header; a listing without a hex dump (plain lspci) cannot be grouped.
+        var captured = host.Functions.Where(f => f.CapturedLength >= 0x40).ToList();
+        if (captured.Count == 0) throw new InvalidDataException($"{host.Source}: no function with a config-space hex dump (use lspci -xxx or -xxxx, or a sysfs tree)");
+        var topology = PciTopology.FromFunctions(captured.Select(f => new FunctionConfig(f.Address, f.Config, f.PhysicalFunction)));
         var policy = settings.Policy == "strict" ? GroupingPolicy.Strict : GroupingPolicy.Linux;
         var groups = IsolationGroupBuilder.Build(topology, policy);
         var scopes = ResetScopeBuilder.Build(topology, _ => DomainId.Hardware);
-        if (settings.Json) WriteJson(settings.Policy, groups, scopes, topology);
-        else WriteTables(settings.Policy, groups, scopes, topology);
+        var warnings = host.Warnings.Concat(host.Functions.Where(f => f.CapturedLength < 0x40).Select(f => $"{f.Address} has no config-space dump and is left out"))
+            .Concat(topology.Warnings).ToList();
+        if (settings.Json) WriteJson(settings.Policy, groups, scopes, warnings);
+        else WriteTables(settings.Policy, groups, scopes, warnings);
         return ExitCodes.Success;
     }
 
-    private static void WriteJson(string policy, IsolationGroups groups, IReadOnlyList<FunctionResetScope<DomainId>> scopes, PciTopology topology)
+    private static void WriteJson(string policy, IsolationGroups groups, IReadOnlyList<FunctionResetScope<DomainId>> scopes, List<string> warnings)
     {
         using var stdout = Console.OpenStandardOutput();
         using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
@@ -97,14 +103,14 @@ public sealed class GroupsCommand : Command<GroupsCommand.Settings>
             }
             w.WriteEndArray();
             w.WriteStartArray("warnings");
-            foreach (var warning in topology.Warnings) w.WriteStringValue(warning);
+            foreach (var warning in warnings) w.WriteStringValue(warning);
             w.WriteEndArray();
             w.WriteEndObject();
         }
         stdout.WriteByte((byte)'\n');
     }
 
-    private static void WriteTables(string policy, IsolationGroups groups, IReadOnlyList<FunctionResetScope<DomainId>> scopes, PciTopology topology)
+    private static void WriteTables(string policy, IsolationGroups groups, IReadOnlyList<FunctionResetScope<DomainId>> scopes, List<string> warnings)
     {
         var console = AnsiConsole.Console;
         var table = new Table().Title($"isolation groups ({policy} policy)").AddColumn("group").AddColumn("members").AddColumn("reason");
@@ -119,7 +125,7 @@ public sealed class GroupsCommand : Command<GroupsCommand.Settings>
                 resets.AddRow(s.Function.ToString(), MethodName(m.Kind), m.Via.ToString(), string.Join(" ", m.Touched.Select(t => t.Function.ToShortString()).Order()));
         }
         console.Write(resets);
-        foreach (var warning in topology.Warnings) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+        foreach (var warning in warnings) console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
     }
 
     private static string MethodName(ResetMethodKind kind) => kind switch

@@ -59,7 +59,10 @@ public sealed class InjectCommand : Command<InjectCommand.Settings>
             throw new ArgumentException($"--error: '{settings.Error}' is neither an error name ({string.Join(", ", AerErrorNames.All.Keys.Order(StringComparer.Ordinal))}) nor a number");
         uint[] header = ParseHeader([.. settings.Header ?? [], .. settings.MoreHeader ?? []]);
 
-        var machine = SimulatedMachine.Clone(SysfsConfigLoader.Load(settings.Sysfs), new MachineOptions(HeaderLog: HeaderLogByteOrder.QemuByteSwapped));
+        var host = SysfsReader.Read(settings.Sysfs);
+        foreach (string warning in host.Warnings) Console.Error.WriteLine($"bridgekeeper: {warning}");
+        var machine = SimulatedMachine.Clone(host.Functions.Select(f => new ClonedFunction(f.Address, f.Config, f.PhysicalFunction)),
+            new MachineOptions(HeaderLog: HeaderLogByteOrder.QemuByteSwapped));
         if (machine.Find(device) is null) throw new ArgumentException($"--device: no function {device} in {settings.Sysfs}");
         var before = ErrorRegisterSnapshot.Take(machine);
         var outcome = machine.InjectAerError(device, bit, correctable, settings.Advisory, header);

@@ -45,8 +45,12 @@ public static class DmaAliasQuirks
         }
     }
 
-    /// <summary>True when the function has any same-bus DMA alias.</summary>
-    public static bool HasAliases(TopologyNode node) => AliasDevFns(node).Any();
+    /// <summary>True when the function has any same-bus DMA alias (allocation-free; checked for every function).</summary>
+    public static bool HasAliases(TopologyNode node)
+    {
+        var id = (node.Facts.VendorId, node.Facts.DeviceId);
+        return Function0.Contains(id) || Function1.Contains(id) || id == (0x9005, 0x0285);
+    }
 
     /// <summary>Linux's <c>PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS</c>: a conventional bridge below a PCIe port that is not itself a PCIe-to-PCI bridge.</summary>
     public static bool UsesPcieBridgeAlias(TopologyNode bridge, TopologyNode? upstream) =>

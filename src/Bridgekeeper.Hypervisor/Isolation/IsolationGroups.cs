@@ -42,33 +42,37 @@ public sealed class IsolationGroups
     {
         var nodes = topology.Nodes;
         int n = nodes.Length;
-        // Nodes in address order, so each group's members come out sorted and groups number by first member.
-        var byAddress = new int[n];
-        for (int i = 0; i < n; i++) byAddress[i] = i;
-        Array.Sort(byAddress, (a, b) => nodes[a].Address.CompareTo(nodes[b].Address));
-        var groupOfKey = new Dictionary<int, int>();
-        var memberLists = new List<List<Sbdf>>();
+        // Keys are node indices or dense group numbers, so both fit an array of n.
+        var groupOfKey = new int[Math.Max(n, 1)];
+        Array.Fill(groupOfKey, -1);
         var groupOfNode = new int[n];
-        foreach (int i in byAddress)
+        var sizes = new List<int>();
+        // Address order, so groups number by first member and members come out sorted.
+        foreach (int i in topology.AddressOrder)
         {
-            if (!groupOfKey.TryGetValue(keyOfNode[i], out int g))
-            {
-                g = memberLists.Count;
-                groupOfKey[keyOfNode[i]] = g;
-                memberLists.Add(new List<Sbdf>(1));
-            }
-            memberLists[g].Add(nodes[i].Address);
+            int key = keyOfNode[i];
+            int g = groupOfKey[key];
+            if (g < 0) { g = groupOfKey[key] = sizes.Count; sizes.Add(0); }
             groupOfNode[i] = g;
+            sizes[g]++;
         }
-        var joinLists = new List<GroupJoin>?[memberLists.Count];
+        var members = new Sbdf[sizes.Count][];
+        var filled = new int[sizes.Count];
+        for (int g = 0; g < members.Length; g++) members[g] = new Sbdf[sizes[g]];
+        foreach (int i in topology.AddressOrder)
+        {
+            int g = groupOfNode[i];
+            members[g][filled[g]++] = nodes[i].Address;
+        }
+        var joinLists = new List<GroupJoin>?[members.Length];
         foreach (var j in joins)
         {
             int g = groupOfNode[topology.IndexOf(j.Member)];
             (joinLists[g] ??= []).Add(j);
         }
-        var groups = new IsolationGroup[memberLists.Count];
+        var groups = new IsolationGroup[members.Length];
         for (int g = 0; g < groups.Length; g++)
-            groups[g] = new IsolationGroup(g, [.. memberLists[g]], joinLists[g] is { } l ? [.. l] : [], topology, policy);
+            groups[g] = new IsolationGroup(g, ImmutableCollectionsMarshal.AsImmutableArray(members[g]), joinLists[g] is { } l ? [.. l] : [], topology, policy);
         return new IsolationGroups(topology, policy, ImmutableCollectionsMarshal.AsImmutableArray(groups), groupOfNode);
     }
 }

@@ -13,42 +13,111 @@ internal sealed class LinuxDeviceGrouping
 {
     private const int None = -1;
     private readonly PciTopology _topology;
-    private readonly TopologyNode[] _nodes;
-    private readonly bool[] _acs;
-    private readonly sbyte[] _pathIsolated; // 0 unknown, 1 yes, -1 no
-    private readonly int[] _group;
-    private readonly bool[] _busHasAliases;
+    private readonly List<TopologyNode> _nodes;
+    private readonly List<bool> _acs;
+    private readonly List<sbyte> _pathIsolated; // 0 unknown, 1 yes, -1 no
+    private readonly List<int> _group;
+    private readonly List<bool> _busHasAliases;
+    // Functions probed after the snapshot (hot-added), by bus.
+    private readonly Dictionary<long, List<int>> _addedOnBus = [];
+    private readonly Dictionary<Sbdf, int> _addedIndex = [];
     private readonly bool[] _devfnSeen = new bool[256];
     private readonly List<GroupJoin> _joins = [];
     private int _nextGroup;
+    private bool _lastAddedFounded;
 
     private LinuxDeviceGrouping(PciTopology topology)
     {
         _topology = topology;
-        _nodes = [.. topology.Nodes];
-        int n = _nodes.Length;
-        _acs = new bool[n];
-        _pathIsolated = new sbyte[n];
-        _group = new int[n];
-        _busHasAliases = new bool[n];
-        for (int i = 0; i < n; i++)
+        int n = topology.Count;
+        _nodes = new List<TopologyNode>(n);
+        _acs = new List<bool>(n);
+        _pathIsolated = new List<sbyte>(n);
+        _group = new List<int>(n);
+        _busHasAliases = new List<bool>(n);
+        foreach (var node in topology.Nodes)
         {
-            _acs[i] = AcsIsolation.Enabled(_nodes[i]);
-            _group[i] = None;
+            _nodes.Add(node);
+            _acs.Add(AcsIsolation.Enabled(node));
+            _pathIsolated.Add(0);
+            _group.Add(None);
+            _busHasAliases.Add(false);
         }
-        foreach (var node in _nodes)
+        foreach (var node in topology.Nodes)
         {
             if (!DmaAliasQuirks.HasAliases(node)) continue;
             foreach (int j in topology.OnBus(node.Address.Segment, node.Address.Bus)) _busHasAliases[j] = true;
         }
     }
 
-    public static IsolationGroups Build(PciTopology topology)
+    /// <summary>Probes every function of the snapshot in scan order, as the IOMMU probe at boot does.</summary>
+    public static LinuxDeviceGrouping Probe(PciTopology topology)
     {
         var run = new LinuxDeviceGrouping(topology);
-        for (int i = 0; i < run._nodes.Length; i++) run._group[i] = run.Probe(i);
-        return IsolationGroups.Assemble(topology, GroupingPolicy.Linux, run._group, run._joins);
+        for (int i = 0; i < run._nodes.Count; i++) run._group[i] = run.Probe(i);
+        return run;
     }
+
+    public static IsolationGroups Build(PciTopology topology)
+    {
+        var run = Probe(topology);
+        return IsolationGroups.Assemble(topology, GroupingPolicy.Linux, [.. run._group], run._joins);
+    }
+
+    public int GroupOf(Sbdf function)
+    {
+        int i = _topology.IndexOf(function);
+        if (i >= 0) return _group[i];
+        return _addedIndex.TryGetValue(function, out i) ? _group[i] : None;
+    }
+
+    public int GroupCount => _nextGroup;
+
+    /// <summary>
+    /// Probes one function added after the snapshot, exactly as Linux probes a hot-added device: it joins an
+    /// existing group or founds a new one; nothing already grouped moves.
+    /// </summary>
+    public int Add(TopologyNode node)
+    {
+        int i = _nodes.Count;
+        _nodes.Add(node);
+        _acs.Add(AcsIsolation.Enabled(node));
+        _pathIsolated.Add(0);
+        _group.Add(None);
+        _busHasAliases.Add(DmaAliasQuirks.HasAliases(node));
+        long bus = PciTopology.BusKey(node.Address.Segment, node.Address.Bus);
+        if (!_addedOnBus.TryGetValue(bus, out var list)) _addedOnBus[bus] = list = [];
+        list.Add(i);
+        _addedIndex[node.Address] = i;
+        int groupsBefore = _nextGroup;
+        int g = Probe(i);
+        _group[i] = g;
+        _lastAddedFounded = _nextGroup != groupsBefore;
+        return g;
+    }
+
+    /// <summary>Forgets the most recently added function (hot removal of the last hot-add).</summary>
+    public bool RemoveLastAdded(Sbdf function)
+    {
+        if (!_addedIndex.TryGetValue(function, out int i) || i != _nodes.Count - 1) return false;
+        var node = _nodes[i];
+        _addedOnBus[PciTopology.BusKey(node.Address.Segment, node.Address.Bus)].Remove(i);
+        _addedIndex.Remove(function);
+        // A group the last hot-added function founded has no other member: nothing was probed after it.
+        if (_lastAddedFounded) _nextGroup--;
+        _lastAddedFounded = false;
+        if (_joins.Count > 0 && _joins[^1].Member == function) _joins.RemoveAt(_joins.Count - 1);
+        _nodes.RemoveAt(i);
+        _acs.RemoveAt(i);
+        _pathIsolated.RemoveAt(i);
+        _group.RemoveAt(i);
+        _busHasAliases.RemoveAt(i);
+        return true;
+    }
+
+    /// <summary>Functions with this bus number: the snapshot's, then the hot-added ones.</summary>
+    private List<int>? AddedOnBus(Sbdf at) =>
+        _addedOnBus.Count == 0 ? null : _addedOnBus.GetValueOrDefault(PciTopology.BusKey(at.Segment, at.Bus));
 
     private int Probe(int dev)
     {
@@ -111,13 +180,25 @@ internal sealed class LinuxDeviceGrouping
         if (!_busHasAliases[pdev]) return None;
         foreach (int tmp in _topology.OnBus(node.Address.Segment, node.Address.Bus))
         {
-            if (tmp == pdev || !AreDmaAliases(node, _nodes[tmp])) continue;
-            int g = AliasGroup(tmp, ref via);
-            if (g != None) return g;
-            g = FunctionAliasGroup(tmp, ref via);
+            int g = AliasCandidate(pdev, node, tmp, ref via);
             if (g != None) return g;
         }
+        if (AddedOnBus(node.Address) is { } added)
+        {
+            foreach (int tmp in added)
+            {
+                int g = AliasCandidate(pdev, node, tmp, ref via);
+                if (g != None) return g;
+            }
+        }
         return None;
+    }
+
+    private int AliasCandidate(int pdev, TopologyNode node, int tmp, ref int via)
+    {
+        if (tmp == pdev || !AreDmaAliases(node, _nodes[tmp])) return None;
+        int g = AliasGroup(tmp, ref via);
+        return g != None ? g : FunctionAliasGroup(tmp, ref via);
     }
 
     /// <summary>Linux's <c>get_pci_function_alias_group()</c>: non-ACS functions of the same slot.</summary>
@@ -127,12 +208,24 @@ internal sealed class LinuxDeviceGrouping
         if (!node.IsMultiFunction || _acs[pdev]) return None;
         foreach (int tmp in _topology.OnBus(node.Address.Segment, node.Address.Bus))
         {
-            var other = _nodes[tmp];
-            if (tmp == pdev || other.Address.Device != node.Address.Device || _acs[tmp]) continue;
-            int g = AliasGroup(tmp, ref via);
+            int g = SlotSibling(pdev, node, tmp, ref via);
             if (g != None) return g;
         }
+        if (AddedOnBus(node.Address) is { } added)
+        {
+            foreach (int tmp in added)
+            {
+                int g = SlotSibling(pdev, node, tmp, ref via);
+                if (g != None) return g;
+            }
+        }
         return None;
+    }
+
+    private int SlotSibling(int pdev, TopologyNode node, int tmp, ref int via)
+    {
+        if (tmp == pdev || _nodes[tmp].Address.Device != node.Address.Device || _acs[tmp]) return None;
+        return AliasGroup(tmp, ref via);
     }
 
     /// <summary>Linux's <c>pci_devs_are_dma_aliases()</c>: either one's alias mask holds the other's DevFn.</summary>

@@ -159,6 +159,7 @@ internal sealed class StrictBusIsolation
         for (int i = 0; i < _nodes.Length; i++)
         {
             var node = _nodes[i];
+            if (node.PhantomRequesterIds.IsEmpty && !DmaAliasQuirks.HasAliases(node)) continue;
             foreach (byte devfn in DmaAliasQuirks.AliasDevFns(node)) JoinIfPresent(i, new Sbdf(node.Address.Segment, node.Address.Bus, devfn));
             foreach (var rid in node.PhantomRequesterIds) JoinIfPresent(i, Sbdf.FromRequesterId(node.Address.Segment, rid));
         }

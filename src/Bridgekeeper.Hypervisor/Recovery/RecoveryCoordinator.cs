@@ -10,7 +10,7 @@ namespace Bridgekeeper.Hypervisor.Recovery;
 /// recovery is that recovery's second error. The hypervisor facade forwards IHypervisorEntry.Reply,
 /// IHypervisorEntry.Quiesced and the trapped guest SBR write (IRecoveryHooks) here.
 /// </summary>
-public sealed class RecoveryCoordinator(RecoveryContext context, IRecoveryScopeProvider scopes) : IUncorrectableErrorSink
+public sealed class RecoveryCoordinator(RecoveryContext context, IRecoveryScopeProvider scopes) : IUncorrectableErrorSink, IRecoveryHooks
 {
     private readonly List<RecoveryProcess> _active = [];
     private readonly List<RecoveryProcess> _history = [];
@@ -52,6 +52,12 @@ public sealed class RecoveryCoordinator(RecoveryContext context, IRecoveryScopeP
     /// </summary>
     public bool OnGuestRequestedSecondaryBusReset(DomainId domain, Sbdf virtualDeviceOrPort) =>
         MarkQuiesced(domain, virtualDeviceOrPort, "trapped SBR write");
+
+    void IRecoveryHooks.OnGuestRequestedSecondaryBusReset(DomainId domain, Sbdf virtualDevice) => OnGuestRequestedSecondaryBusReset(domain, virtualDevice);
+
+    void IRecoveryHooks.OnGuestReply(DomainId domain, long requestId, RecoveryVote vote) => Reply(domain, requestId, vote);
+
+    void IRecoveryHooks.OnGuestQuiesced(DomainId domain, Sbdf virtualDevice) => Quiesced(domain, virtualDevice);
 
     public bool IsRecovering(Sbdf function)
     {

@@ -31,7 +31,15 @@ public sealed class PciTopology
         }
         _busMembers = new Dictionary<long, int[]>(members.Count);
         foreach (var (k, v) in members) _busMembers[k] = [.. v];
+        var byAddress = new int[nodes.Length];
+        var keys = new Sbdf[nodes.Length];
+        for (int i = 0; i < byAddress.Length; i++) { byAddress[i] = i; keys[i] = nodes[i].Address; }
+        Array.Sort(keys, byAddress);
+        AddressOrder = byAddress;
     }
+
+    /// <summary>Node indices in address order (computed once; group numbering and output use it).</summary>
+    internal int[] AddressOrder { get; }
 
     public ImmutableArray<HostBridge> HostBridges { get; }
 

@@ -16,5 +16,12 @@ public sealed record ImportedFunction(Sbdf Address, ConfigSpace Config)
 
     public string? Driver { get; init; }
 
+    /// <summary>
+    /// For a sysfs import, the resolved device directory (for example
+    /// <c>/sys/devices/pci0000:00/0000:00:1c.0/0000:02:00.0</c>); its parent directory names the upstream
+    /// bridge even when a reset has cleared bus numbers. Null for lspci dumps.
+    /// </summary>
+    public string? SysfsDirectory { get; init; }
+
     public int CapturedLength { get; init; } = Config.Size;
 }

@@ -65,6 +65,7 @@ public static class SysfsReader
             PhysicalFunction = physfn,
             IommuGroup = LinkTarget(Path.Combine(dir, "iommu_group")) is { } g ? Path.GetFileName(g.TrimEnd('/')) : null,
             Driver = LinkTarget(Path.Combine(dir, "driver")) is { } d ? Path.GetFileName(d.TrimEnd('/')) : null,
+            SysfsDirectory = dir,
         };
     }
 

@@ -41,6 +41,7 @@ public static class ClassNames
                 0x11 => "Signal processing controller",
                 0x12 => "Processing accelerators",
                 0x13 => "Non-Essential Instrumentation",
+                0xff => "Unassigned class",
                 _ => $"Class {sub:x4}",
             },
         };

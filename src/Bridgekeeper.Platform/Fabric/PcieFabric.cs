@@ -88,6 +88,8 @@ public sealed class PcieFabric : IConfigAccess
         if (f is null || f.Removed || f.InReset) return AllOnes(size);
         if (_clock.Now < f.ReadyAt)
             return RetryStatus(f, offset, size);
+        // A conventional function has no extended space: ECAM reads past 0xFF complete as all ones (§7.2.2.1).
+        if (offset >= f.Config.Size && offset < ConfigSpace.ExtendedSize) return AllOnes(size);
         return f.Config.Read(offset, size);
     }
 
@@ -96,6 +98,7 @@ public sealed class PcieFabric : IConfigAccess
         Accesses++;
         var f = Route(function);
         if (f is null || f.Removed || f.InReset || _clock.Now < f.ReadyAt) return;
+        if (offset >= f.Config.Size && offset < ConfigSpace.ExtendedSize) return;
         WriteTo(f, offset, size, value);
     }
 

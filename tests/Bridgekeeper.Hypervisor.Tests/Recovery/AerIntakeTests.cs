@@ -143,3 +143,26 @@ public sealed class AerIntakeTests
         RecoveryInvariants.CheckAll(rig);
     }
 }
+
+public sealed class TopologyRecoveryViewTests
+{
+    [Fact]
+    public void An_endpoint_error_resets_everything_below_its_upstream_port()
+    {
+        using var rig = new RecoveryRig();
+        var scope = rig.View.ScopeOf(B);
+        Assert.Equal(Rp1, scope.Bridge);
+        Assert.Equal([A, B, C], scope.Functions.ToArray());
+    }
+
+    [Fact]
+    public void A_root_port_error_resets_its_own_secondary_bus()
+    {
+        using var rig = new RecoveryRig();
+        var scope = rig.View.ScopeOf(Rp2);
+        Assert.Equal(Rp2, scope.Bridge);
+        Assert.Equal([D], scope.Functions.ToArray());
+        Assert.Equal(PciePortType.RootPort, rig.View.PortTypeOf(Rp2));
+        Assert.Equal(PciePortType.Endpoint, rig.View.PortTypeOf(D));
+    }
+}

@@ -44,6 +44,12 @@ public class SysfsReaderTests
         Assert.Equal(6, vfs.Count);
         Assert.Equal(4, vfs.Count(v => v.PhysicalFunction == Sbdf.Parse("0000:01:00.0")));
         Assert.Equal(2, vfs.Count(v => v.PhysicalFunction == Sbdf.Parse("0000:02:00.0")));
+        foreach (var vf in vfs)
+        {
+            // The device directory's parent is the root port above the PF: 00:02.0 for bus 01, 00:03.0 for bus 02.
+            string expectedParent = vf.Address.Bus == 1 ? "0000:00:02.0" : "0000:00:03.0";
+            Assert.Equal(expectedParent, Path.GetFileName(Path.GetDirectoryName(vf.SysfsDirectory)));
+        }
         var pf = FunctionInspector.Inspect(host.Find(Sbdf.Parse("0000:01:00.0"))!.Address, host.Find(Sbdf.Parse("0000:01:00.0"))!.Config.Bytes);
         Assert.Equal(4, pf.Sriov!.NumVFs);
     }

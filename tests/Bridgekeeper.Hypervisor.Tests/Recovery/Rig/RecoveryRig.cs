@@ -4,6 +4,7 @@ using Bridgekeeper.Hardware;
 using Bridgekeeper.Hypervisor.Errors;
 using Bridgekeeper.Hypervisor.RasLog;
 using Bridgekeeper.Hypervisor.Recovery;
+using Bridgekeeper.Hypervisor.Topology;
 using Bridgekeeper.Pci;
 using Bridgekeeper.Platform.Guests;
 using System.Buffers.Binary;
@@ -62,11 +63,14 @@ public sealed class RecoveryRig : IDisposable
         Notifier = new GuestErrorNotifier(VirtualPci);
         Snapshots = new ConfigSnapshotStore(Fabric, Capabilities, Options.AerNative);
         var context = new RecoveryContext(Fabric, Loop, Iommu, Hub, Owners, Notifier, Timeline, Snapshots, Capabilities, Options);
-        Coordinator = new RecoveryCoordinator(context, Fabric);
+        // The topology snapshot the hypervisor would hold, built from the same config spaces.
+        Topology = PciTopology.FromFunctions(new[] { Rp1, Rp2, A, B, C, D }.Select(f => new FunctionConfig(f, Fabric[f].Config)));
+        View = new TopologyRecoveryView(() => Topology);
+        Coordinator = new RecoveryCoordinator(context, View);
         VirtualPci.Recovery = Coordinator;
         Intake = new ErrorIntake(Timeline, new CorrectableErrorLimiter(correctableBurst, SimTime.FromSeconds(1)), Coordinator);
-        Native = new NativeAerHandler(Fabric, Capabilities, new AerSourceLocator(Fabric, Capabilities, Fabric),
-            new AerDeviceLogReader(Fabric, Capabilities, Fabric), Intake);
+        Native = new NativeAerHandler(Fabric, Capabilities, new AerSourceLocator(Fabric, Capabilities, View),
+            new AerDeviceLogReader(Fabric, Capabilities, View), Intake);
         Ghes = new GhesErrorHandler(Memory, Loop, Intake, new GhesDuplicateFilter());
         GhesRouter = new GhesNotificationRouter(Ghes, Gic, Firmware, Loop);
         if (Options.AerNative)
@@ -80,6 +84,8 @@ public sealed class RecoveryRig : IDisposable
     private static int s_counter;
 
     public RecoveryOptions Options { get; }
+    public PciTopology Topology { get; }
+    public TopologyRecoveryView View { get; }
     public TestEventLoop Loop { get; }
     public TestFabric Fabric { get; }
     public TestIommu Iommu { get; }

@@ -13,7 +13,7 @@ namespace Bridgekeeper.Hypervisor.Tests.Recovery.Rig;
 /// </summary>
 public sealed class TestFabric(TestEventLoop loop) : IConfigAccess, IErrorHierarchy, IRecoveryScopeProvider
 {
-    private readonly SortedDictionary<Sbdf, FabricFunction> _functions = [];
+    private readonly Dictionary<Sbdf, FabricFunction> _functions = [];
 
     public SimTime LinkTrainTime { get; set; } = SimTime.FromMilliseconds(5);
 
