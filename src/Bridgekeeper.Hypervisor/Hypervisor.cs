@@ -1,5 +1,9 @@
+using System.Collections.Immutable;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Hypervisor.Assignment;
+using Bridgekeeper.Hypervisor.Isolation;
+using Bridgekeeper.Hypervisor.Resets;
+using Bridgekeeper.Hypervisor.Topology;
 using Bridgekeeper.Hypervisor.Vpci;
 using Bridgekeeper.Pci;
 
@@ -19,11 +23,33 @@ public sealed class Hypervisor : IHypervisorEntry
     private readonly HardwareDomainPassThrough _hardwareDomain;
     private readonly DeviceAssigner _assigner;
 
+    /// <summary>
+    /// The composed hypervisor: a <see cref="TopologyRegistry"/> over the serialised config path takes
+    /// the hardware domain's reports (<see cref="Physdev"/>), and assignment uses its isolation groups
+    /// under <paramref name="policy"/>.
+    /// </summary>
+    public Hypervisor(HypervisorPorts ports, GroupingPolicy policy)
+        : this(ports, registry: null, topology: null, policy)
+    {
+    }
+
+    /// <summary>A hypervisor over a given assignment topology (tests, or a caller that builds groups itself).</summary>
     public Hypervisor(HypervisorPorts ports, IAssignmentTopology topology)
+        : this(ports, registry: null, topology, GroupingPolicy.Linux)
+    {
+    }
+
+    private Hypervisor(HypervisorPorts ports, TopologyRegistry? registry, IAssignmentTopology? topology, GroupingPolicy policy)
     {
         _ports = ports;
-        Topology = topology;
         Config = new SerialisedConfigAccess(ports.Config);
+        if (topology is null)
+        {
+            registry ??= new TopologyRegistry(Config, ports.Events, ports.Clock);
+            topology = new TopologyAssignmentView(registry, policy);
+        }
+        Registry = registry;
+        Topology = topology;
         _guests = new GuestRegistry(Config, ports.Interrupts, ports.ItsDeviceIdOf)
         {
             OnSecondaryBusReset = GuestSecondaryBusReset,
@@ -48,8 +74,18 @@ public sealed class Hypervisor : IHypervisorEntry
     /// <summary>The physical tree, isolation groups and phantom functions as assignment sees them.</summary>
     public IAssignmentTopology Topology { get; }
 
-    /// <summary>The hardware domain's reports go here (the topology registry), when one was given.</summary>
-    public IPhysdevOps? Physdev => _ports.Physdev;
+    /// <summary>The topology registry, when this hypervisor composed one.</summary>
+    public TopologyRegistry? Registry { get; }
+
+    /// <summary>The hardware domain's reports go here: the composed topology registry, else the one the ports name.</summary>
+    public IPhysdevOps? Physdev => Registry ?? _ports.Physdev;
+
+    /// <summary>The isolation groups of the current tree under the assignment policy (composed hypervisor only).</summary>
+    public IsolationGroups? Groups => Registry is not null && Topology is TopologyAssignmentView view ? Registry.Groups(view.Policy) : null;
+
+    /// <summary>For each function, what each reset method touches and who owns each touched function (composed hypervisor only).</summary>
+    public ImmutableArray<FunctionResetScope<Owner>> ResetScopes() =>
+        Registry is null ? [] : ResetScopeBuilder.Build(Registry.Topology, Owners.OwnerOf);
 
     public IEventSink Events => _ports.Events;
 

@@ -1,3 +1,4 @@
+using Bridgekeeper.Firmware.Acpi.Iort;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Pci;
 
@@ -24,4 +25,15 @@ public sealed record HypervisorPorts(
     public IPhysdevOps? Physdev { get; init; }
 
     public static uint IdentityRid(Sbdf function) => (function.Segment << 16) | function.RequesterId.Value;
+
+    /// <summary>
+    /// Takes StreamIDs and ITS DeviceIDs from the platform's IORT (ACPI; IORT spec E.f §3): each
+    /// function's Requester ID is followed through its root complex node's ID mappings. A function
+    /// the IORT does not map keeps the identity RID.
+    /// </summary>
+    public HypervisorPorts WithIort(IortTable iort) => this with
+    {
+        StreamIdOf = f => iort.TranslateRequesterId(f.Segment, f.RequesterId.Value).StreamId ?? IdentityRid(f),
+        ItsDeviceIdOf = f => iort.TranslateRequesterId(f.Segment, f.RequesterId.Value).DeviceId ?? IdentityRid(f),
+    };
 }
