@@ -19,10 +19,6 @@ public class CperReferenceRecordTests
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> KnownGaps = new Dictionary<string, string>
     {
-        ["examples/nvidia_event_all_types.cper"] = NvidiaEventGap,
-        ["examples/nvidia_event_gpu_init.cper"] = NvidiaEventGap,
-        ["examples/nvidia_event_gpu_uce_ecc.cper"] = NvidiaEventGap,
-        ["generated/nvidiaevent.cper"] = NvidiaEventGap,
     };
 
     private const string NvidiaEventGap =
