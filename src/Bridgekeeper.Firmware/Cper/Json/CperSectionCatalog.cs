@@ -47,6 +47,7 @@ public static class CperSectionCatalog
         new Sections.ArmProcessorSectionCodec(),
         new Sections.Ia32X64SectionCodec(),
         new Sections.NvidiaSectionCodec(),
+        new Sections.NvidiaEventSectionCodec(),
         new Sections.ArmRasSectionCodec(),
         Sections.StandardSectionCodecs.CcixPer,
         Sections.StandardSectionCodecs.Ampere,
