@@ -19,7 +19,7 @@ public class CampaignBenchmarks
     public int OneRandomScenario()
     {
         ulong seed = _seed++;
-        var run = ScenarioMachine.Run(RandomScenario.Draw(seed), seed, databasePath: null, assignmentsMayBeRefused: true);
+        var run = ScenarioMachine.Run(RandomScenario.Draw(seed), seed, databasePath: null, assignmentsMayBeRefused: true, stopWhenSettled: true);
         return run.Events.Count;
     }
 }
