@@ -35,10 +35,59 @@ public sealed class HardwareDomain(IHypervisorEntry hypervisor, IPhysdevOps phys
         return order;
     }
 
+    /// <summary>
+    /// What a dom0 does while enumerating, before it reports anything: ACS enabled the way Linux's
+    /// <c>pci_std_enable_acs</c> does (Source Validation, Request Redirect, Completion Redirect, Upstream
+    /// Forwarding, each where the capability offers it, PCIe Base 6.0 §7.7.8), and SR-IOV enabled on each
+    /// PF by its driver: NumVFs = min(TotalVFs, <paramref name="vfsPerPf"/>), VF Enable and VF MSE
+    /// (§9.3.3.3). The VFs answer only after the VF Enable delay (§9.3.3.3.1: 100 ms), so the caller lets
+    /// that time pass before <see cref="Boot"/>. Returns how many PFs got VFs.
+    /// </summary>
+    public int EnableAcsAndVirtualFunctions(IEnumerable<(ulong EcamBase, uint Segment, byte StartBus, byte EndBus)> hostBridges, int vfsPerPf)
+    {
+        const uint AcsWanted = 0x1 | 0x4 | 0x8 | 0x10; // SV, RR, CR, UF (§7.7.8.2-3)
+        var found = new List<Found>();
+        foreach (var (_, segment, start, end) in hostBridges) ScanBus(segment, start, end, found, depth: 0);
+        int pfs = 0;
+        foreach (var f in found)
+        {
+            if (f.PhysicalFunction is not null) continue;
+            if (FindExtended(f.Address, (ushort)ExtendedCapabilityId.AccessControlServices) is var acs and > 0)
+                Write(f.Address, acs + 6, 2, Read(f.Address, acs + 6, 2) | (Read(f.Address, acs + 4, 2) & AcsWanted));
+            if (FindExtended(f.Address, (ushort)ExtendedCapabilityId.SingleRootIov) is var sriov and > 0
+                && (Read(f.Address, sriov + SriovCapability.Control, 2) & SriovCapability.VfEnable) == 0)
+            {
+                uint n = Math.Min(Read(f.Address, sriov + SriovCapability.TotalVfs, 2), (uint)vfsPerPf);
+                if (n == 0) continue;
+                Write(f.Address, sriov + SriovCapability.NumVfs, 2, n);
+                Write(f.Address, sriov + SriovCapability.Control, 2,
+                    Read(f.Address, sriov + SriovCapability.Control, 2) | SriovCapability.VfEnable | SriovCapability.VfMemorySpaceEnable);
+                pfs++;
+            }
+        }
+        return pfs;
+    }
+
     /// <summary>One function the scan found.</summary>
     public readonly record struct Found(Sbdf Address, PhysdevDeviceFlags Flags, Sbdf? PhysicalFunction);
 
     private uint Read(Sbdf f, int offset, int size) => hypervisor.ConfigRead(DomainId.Hardware, f, offset, size);
+
+    private void Write(Sbdf f, int offset, int size, uint value) => hypervisor.ConfigWrite(DomainId.Hardware, f, offset, size, value);
+
+    /// <summary>An extended capability's offset, 0 when absent (a conventional function reads 0 or all ones at 100h).</summary>
+    private int FindExtended(Sbdf f, ushort id)
+    {
+        int at = CapabilityList.ExtendedListStart;
+        for (int ttl = 0; ttl < CapabilityList.MaxExtendedEntries && at >= CapabilityList.ExtendedListStart; ttl++)
+        {
+            uint header = Read(f, at, 4);
+            if (header is 0 or 0xFFFF_FFFF) return 0;
+            if ((ushort)header == id) return at;
+            at = (int)(header >> 20) & ~3;
+        }
+        return 0;
+    }
 
     private void ScanBus(uint segment, byte bus, byte end, List<Found> found, int depth)
     {

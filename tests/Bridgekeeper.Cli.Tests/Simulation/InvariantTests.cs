@@ -58,12 +58,37 @@ public class InvariantTests
     [InlineData("timed_out", true)]
     [InlineData("vote", "timeout")]
     [InlineData("vote", "Disconnect")]
+    [InlineData("vote", "NoAerDriver")]
     public void Recovery_timeouts_and_disconnect_as_the_recovery_code_emits_them_release_the_reset(string key, object value)
     {
         var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
         int vote = events.FindIndex(e => e.Kind == EventKinds.OwnerVote);
         events[vote] = events[vote] with { Details = [KeyValuePair.Create<string, object?>("recovery", "r1"), KeyValuePair.Create<string, object?>(key, value)] };
         Assert.Empty(InvariantSet.Check(events, Logged()));
+    }
+
+    [Fact]
+    public void An_owner_with_no_error_handler_releases_the_reset()
+    {
+        var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
+        int vote = events.FindIndex(e => e.Kind == EventKinds.OwnerVote);
+        events[vote] = events[vote] with { Details = [KeyValuePair.Create<string, object?>("vote", RecoveryVote.NoAerDriver)] };
+        Assert.Empty(InvariantSet.Check(events, Logged()));
+    }
+
+    [Fact]
+    public void An_owner_waiting_in_another_reset_scope_does_not_hold_up_this_reset()
+    {
+        // A second recovery on Nic0 (below the upstream port, not below the downstream port) told d2, who has not quiesced.
+        var events = SyntheticRun.Events();
+        var other = new DomainId(2);
+        events.Insert(2, TimelineEvent.Of(SimTime.FromMicroseconds(50_015), EventKinds.OwnerNotified, SyntheticRun.Nic0, other, "told"));
+        var below = Logged() with { IsBelow = (bridge, f) => bridge == SyntheticRun.Downstream ? f == Nvme : f != SyntheticRun.RootPort };
+        Assert.Empty(InvariantSet.Check(events, below));
+
+        // Without scope knowledge (or if the reset were of the upstream port's bus) it would be a break naming d2.
+        var b = Assert.Single(InvariantSet.Check(events, Logged()), x => x.Invariant == "sbr-after-owners-quiesced");
+        Assert.Contains("d2", b.Detail);
     }
 
     [Theory]

@@ -26,6 +26,7 @@ public sealed class ScenarioMachine
 {
     private const ulong VirtualGhesBase = 0x4000_0000;
     private const uint VirtualGhesIntId = 101;
+    private const int VfsPerPf = 4;
 
     private readonly Scenario _scenario;
     private readonly ulong _seed;
@@ -49,10 +50,13 @@ public sealed class ScenarioMachine
     private readonly Dictionary<Sbdf, (SimTime Since, long Translated)> _blocked = [];
 
     private readonly bool _assignmentsMayBeRefused;
+    private readonly bool _stopWhenSettled;
+    private readonly RecoveryCoordinator _coordinator;
 
-    private ScenarioMachine(Scenario scenario, ulong seed, string? databasePath, bool assignmentsMayBeRefused)
+    private ScenarioMachine(Scenario scenario, ulong seed, string? databasePath, bool assignmentsMayBeRefused, bool stopWhenSettled)
     {
         _assignmentsMayBeRefused = assignmentsMayBeRefused;
+        _stopWhenSettled = stopWhenSettled;
         _scenario = scenario;
         _seed = seed;
         _machine = SimulatedMachine.Create(LoadPlatform(scenario), new MachineOptions(seed, GhesRecordWriter: new CperGhesRecordWriter()));
@@ -75,9 +79,9 @@ public sealed class ScenarioMachine
         _notifier = new GuestErrorNotifier(new ShadowAerView(_hypervisor));
         var context = new RecoveryContext(_config, _machine.EventLoop, _machine.Iommu, _hub,
             new OwnerDirectoryView(_hypervisor, _machine.StreamIdOf), _notifier, timeline, _snapshots, capabilities, options);
-        var coordinator = new RecoveryCoordinator(context, _views);
-        _hypervisor.RecoveryHooks = new RecoveryHooksView(coordinator);
-        var intake = new ErrorIntake(timeline, new CorrectableErrorLimiter(10, SimTime.FromSeconds(1)), coordinator);
+        _coordinator = new RecoveryCoordinator(context, _views);
+        _hypervisor.RecoveryHooks = new RecoveryHooksView(_coordinator);
+        var intake = new ErrorIntake(timeline, new CorrectableErrorLimiter(10, SimTime.FromSeconds(1)), _coordinator);
         Native = new NativeAerHandler(_config, capabilities, new AerSourceLocator(_config, capabilities, _views),
             new AerDeviceLogReader(_config, capabilities, _views), intake);
         GhesRouter = new GhesNotificationRouter(new GhesErrorHandler(_machine.Memory, _machine.EventLoop, intake, new GhesDuplicateFilter()),
@@ -90,9 +94,13 @@ public sealed class ScenarioMachine
     private GhesNotificationRouter GhesRouter { get; }
 
     /// <param name="assignmentsMayBeRefused">For campaigns: a refused assignment is recorded (as an expectation failure line) but not a failure.</param>
-    public static ScenarioRun Run(Scenario scenario, ulong seed, string? databasePath = null, bool assignmentsMayBeRefused = false)
+    /// <param name="stopWhenSettled">
+    /// For campaigns: end the run once the last fault and error are in and every recovery has finished
+    /// (or at the scenario's <c>run_for</c>, whichever is first) instead of simulating the quiet tail.
+    /// </param>
+    public static ScenarioRun Run(Scenario scenario, ulong seed, string? databasePath = null, bool assignmentsMayBeRefused = false, bool stopWhenSettled = false)
     {
-        var m = new ScenarioMachine(scenario, seed, databasePath, assignmentsMayBeRefused);
+        var m = new ScenarioMachine(scenario, seed, databasePath, assignmentsMayBeRefused, stopWhenSettled);
         try
         {
             return m.Play();
@@ -113,14 +121,46 @@ public sealed class ScenarioMachine
         foreach (var x in _scenario.Expectations) if (x.Device is { } d) Resolve(d);
         var t0 = loop.Now;
         ScheduleFaultsAndErrors(t0);
-        loop.RunUntil(t0 + _scenario.RunFor);
+        var end = t0 + _scenario.RunFor;
+        if (_stopWhenSettled) RunUntilSettled(t0, end);
+        else loop.RunUntil(end);
         CloseDmaWindows();
         CheckExpectations();
 
-        var observed = new SimulationObservations(_dma, _config.NotReady, _rasLog.Errors);
+        var observed = new SimulationObservations(_dma, _config.NotReady, _rasLog.Errors, (bridge, f) => _views.Below(bridge).Contains(f));
         var breaks = InvariantSet.Check(_sink.Events, observed);
         var summary = RunSummaryBuilder.Build(_scenario.Name, _seed, _sink.Events, breaks, [.. _failures]);
         return new ScenarioRun(_scenario, _seed, _sink.Events, observed, Snapshot(), summary);
+    }
+
+    // Margin after the last injection for the error to travel (firmware-first latency, interrupt
+    // delivery) and start its recovery; then the run goes on while any recovery is still running.
+    private static readonly SimTime SettleMargin = SimTime.FromMilliseconds(20);
+    private static readonly SimTime SettleStep = SimTime.FromMilliseconds(10);
+
+    private void RunUntilSettled(SimTime t0, SimTime end)
+    {
+        var loop = _machine.EventLoop;
+        var last = SimTime.Zero;
+        foreach (var f in _scenario.Faults) if (f.At > last) last = f.At;
+        foreach (var e in _scenario.Errors)
+        {
+            var at = e.At + new SimTime(e.Every.Nanoseconds * Math.Max(0, e.Count - 1));
+            if (at > last) last = at;
+        }
+        var quietFrom = t0 + last + SettleMargin;
+        loop.RunUntil(quietFrom < end ? quietFrom : end);
+        while (loop.Now < end && AnyRecoveryRunning())
+        {
+            var next = loop.Now + SettleStep;
+            loop.RunUntil(next < end ? next : end);
+        }
+    }
+
+    private bool AnyRecoveryRunning()
+    {
+        foreach (var p in _coordinator.History) if (!p.IsFinished) return true;
+        return false;
     }
 
     // Parsed once: a campaign builds thousands of machines from it (the description is immutable).
@@ -136,18 +176,16 @@ public sealed class ScenarioMachine
         };
     }
 
-    // Boot: d0 walks ECAM through the hypervisor, enables SR-IOV, waits the VF Enable delay
-    // (PCIe Base 6.0 §9.3.3.3.1: 100 ms before the VFs may be accessed), then reports everything.
+    // Boot: d0 walks ECAM through the hypervisor, enables ACS and SR-IOV, waits the VF Enable delay
+    // (PCIe Base 6.0 §9.3.3.3.1: 100 ms before the VFs may be accessed), then walks again and reports
+    // host bridges and every function (VFs included) in a seeded shuffled order.
     private void Boot()
     {
-        var d0 = new HardwareDomainModel(_hypervisor, _registry);
-        var bridges = _machine.Fabric.HostBridges;
-        var found = d0.Scan(bridges.Select(h => (h.Segment, h.StartBus)));
-        d0.EnableAcs(found);
-        var pfs = d0.EnableVirtualFunctions(found);
+        var d0 = new HardwareDomain(_hypervisor, _registry, _machine.Random.Fork("hardware-domain-report-order"));
+        var bridges = _machine.Fabric.HostBridges.Select(h => (h.EcamBase, h.Segment, h.StartBus, h.EndBus)).ToList();
+        d0.EnableAcsAndVirtualFunctions(bridges, VfsPerPf);
         _machine.EventLoop.RunFor(SimTime.FromMilliseconds(110));
-        foreach (var pf in pfs) found.AddRange(d0.VirtualFunctionsOf(pf));
-        d0.Report(bridges.Select(h => (h.EcamBase, h.Segment, h.StartBus, h.EndBus)), found, _machine.Random.Fork("hardware-domain-report-order"));
+        d0.Boot(bridges);
     }
 
     // The AER service of the hypervisor at boot (Linux's aer_enable_rootport and

@@ -1,12 +1,18 @@
 using Bridgekeeper.Hardware;
+using Bridgekeeper.Pci;
 
 namespace Bridgekeeper.Cli.Simulation.Invariants;
 
 /// <summary>
-/// A secondary bus reset never asserts before every owner that was told of the error has quiesced, given
-/// the device up (DISCONNECT) or timed out: resetting under a running driver loses its I/O silently.
-/// An owner is released by <c>owner-quiesced</c>, or by an <c>owner-vote</c> that timed out
-/// (<c>timedOut</c>/<c>timed_out</c> true, or vote <c>timeout</c>) or whose vote is <c>Disconnect</c>.
+/// A secondary bus reset never asserts before every owner that was told of the error in that reset's
+/// scope has quiesced, given the device up or timed out: resetting under a running driver loses its
+/// I/O silently. An owner of a function is released by <c>owner-quiesced</c> (also the recovery's own
+/// "did not quiesce in time" with <c>timed_out</c>), or by an <c>owner-vote</c> that timed out
+/// (<c>timedOut</c>/<c>timed_out</c> true, or vote <c>timeout</c>), that gave the device up
+/// (<c>Disconnect</c>) or that says it has no error handler at all (<c>NoAerDriver</c>: there is no
+/// driver I/O to lose, Linux's PCI_ERS_RESULT_NO_AER_DRIVER). Owners are tracked per function, and a
+/// reset only waits for functions below its bridge (<see cref="SimulationObservations.IsBelow"/>), so
+/// two recoveries of disjoint scopes running at once do not hold each other up.
 /// </summary>
 public sealed class ResetAfterOwnersQuiesced : IInvariant
 {
@@ -14,42 +20,52 @@ public sealed class ResetAfterOwnersQuiesced : IInvariant
 
     public void Check(IReadOnlyList<TimelineEvent> events, SimulationObservations observed, List<InvariantBreak> breaks)
     {
-        // Owners told but not yet released, per recovery (keyed by the recovery detail; one shared key when absent).
-        var waiting = new Dictionary<string, HashSet<DomainId>>(StringComparer.Ordinal);
+        // Owners told but not yet released, per function.
+        var waiting = new Dictionary<Sbdf, DomainId>();
+        var pending = new List<DomainId>();
         foreach (var e in events)
         {
-            string key = EventDetails.GetString(e, "recovery") ?? "";
+            if (e.Device is not { } device) continue;
             switch (e.Kind)
             {
                 case EventKinds.OwnerNotified when e.Domain is { } d:
-                    if (!waiting.TryGetValue(key, out var set)) waiting[key] = set = [];
-                    set.Add(d);
+                    waiting.TryAdd(device, d);
                     break;
-                case EventKinds.OwnerQuiesced when e.Domain is { } d:
-                    Release(key, d);
+                case EventKinds.OwnerQuiesced:
+                    waiting.Remove(device);
                     break;
-                case EventKinds.OwnerVote when e.Domain is { } d && (EventDetails.GetBool(e, "timedOut") || EventDetails.GetBool(e, "timed_out")
-                        || string.Equals(EventDetails.GetString(e, "vote"), "timeout", StringComparison.Ordinal)
-                        || EventDetails.Get(e, "vote") is RecoveryVote.Disconnect
-                        || string.Equals(EventDetails.GetString(e, "vote"), "Disconnect", StringComparison.OrdinalIgnoreCase)):
-                    Release(key, d);
+                case EventKinds.OwnerVote when ReleasesReset(e):
+                    waiting.Remove(device);
                     break;
                 case EventKinds.SbrAssert:
-                    if (waiting.TryGetValue(key, out var pending) && pending.Count > 0)
+                    pending.Clear();
+                    foreach (var (f, d) in waiting)
+                        if (InScope(observed, device, f) && !pending.Contains(d)) pending.Add(d);
+                    if (pending.Count > 0)
                     {
+                        pending.Sort((a, b) => a.Value.CompareTo(b.Value));
                         breaks.Add(new InvariantBreak(Name, e.Time, e.Device,
-                            $"SBR asserted while {string.Join(", ", pending.Order())} had not quiesced or timed out"));
+                            $"SBR asserted while {string.Join(", ", pending)} had not quiesced or timed out"));
                     }
                     break;
                 case EventKinds.RecoveryComplete or EventKinds.RecoveryFailed:
-                    waiting.Remove(key);
+                    foreach (var f in waiting.Keys.ToList())
+                        if (InScope(observed, device, f)) waiting.Remove(f);
                     break;
             }
         }
+    }
 
-        void Release(string key, DomainId d)
-        {
-            if (waiting.TryGetValue(key, out var set)) set.Remove(d);
-        }
+    private static bool InScope(SimulationObservations observed, Sbdf bridge, Sbdf function) =>
+        observed.IsBelow is not { } below || function == bridge || below(bridge, function);
+
+    private static bool ReleasesReset(TimelineEvent e)
+    {
+        if (EventDetails.GetBool(e, "timedOut") || EventDetails.GetBool(e, "timed_out")) return true;
+        if (EventDetails.Get(e, "vote") is RecoveryVote.Disconnect or RecoveryVote.NoAerDriver) return true;
+        string? vote = EventDetails.GetString(e, "vote");
+        return string.Equals(vote, "timeout", StringComparison.Ordinal)
+            || string.Equals(vote, nameof(RecoveryVote.Disconnect), StringComparison.OrdinalIgnoreCase)
+            || string.Equals(vote, nameof(RecoveryVote.NoAerDriver), StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -8,11 +8,14 @@ namespace Bridgekeeper.Cli.Simulation.Invariants;
 /// issued and whether it reached memory, every config request that reached a device and whether the
 /// device was ready for it, and every error record the RAS log holds. Invariants compare these with the
 /// event stream, so a hypervisor that claims a block it never programmed is caught.
+/// <see cref="IsBelow"/> answers whether a function sits below a bridge (in its reset scope), from the
+/// topology the run built; null means every function counts as in every scope.
 /// </summary>
 public sealed record SimulationObservations(
     IReadOnlyList<DmaObservation> Dma,
     IReadOnlyList<ConfigRequestObservation> ConfigRequests,
-    IReadOnlyList<LoggedErrorView> LoggedErrors)
+    IReadOnlyList<LoggedErrorView> LoggedErrors,
+    Func<Sbdf, Sbdf, bool>? IsBelow = null)
 {
     public static readonly SimulationObservations None = new([], [], []);
 }

@@ -1,11 +1,11 @@
-using Bridgekeeper.Cli.Simulation.Composition;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Pci;
 using Bridgekeeper.Platform;
 
 namespace Bridgekeeper.Cli.Tests.Composition;
 
-public class HardwareDomainModelTests
+/// <summary>The hardware domain's boot as <c>simulate</c> runs it: ACS and SR-IOV enabled, the VF Enable delay, then the shuffled report.</summary>
+public class HardwareDomainBootTests
 {
     /// <summary>d0's trapped accesses go straight to the simulated ECAM (no hypervisor checks needed here).</summary>
     private sealed class PassThrough(IConfigAccess config) : IHypervisorEntry
@@ -30,14 +30,11 @@ public class HardwareDomainModelTests
     {
         var machine = SimulatedMachine.Create(BuiltInPlatforms.ArmServer, new MachineOptions(seed));
         var reports = new Recorder();
-        var d0 = new HardwareDomainModel(new PassThrough(machine.Config), reports);
-        var bridges = machine.Fabric.HostBridges;
-        var found = d0.Scan(bridges.Select(h => (h.Segment, h.StartBus)));
-        d0.EnableAcs(found);
-        var pfs = d0.EnableVirtualFunctions(found);
+        var d0 = new HardwareDomain(new PassThrough(machine.Config), reports, new SeededRandom(seed));
+        var bridges = machine.Fabric.HostBridges.Select(h => (h.EcamBase, h.Segment, h.StartBus, h.EndBus)).ToList();
+        Assert.Equal(1, d0.EnableAcsAndVirtualFunctions(bridges, vfsPerPf: 4));
         machine.EventLoop.RunFor(SimTime.FromMilliseconds(110));
-        foreach (var pf in pfs) found.AddRange(d0.VirtualFunctionsOf(pf));
-        d0.Report(bridges.Select(h => (h.EcamBase, h.Segment, h.StartBus, h.EndBus)), found, new SeededRandom(seed));
+        d0.Boot(bridges);
         return (machine, reports);
     }
 
@@ -52,16 +49,22 @@ public class HardwareDomainModelTests
     }
 
     [Fact]
-    public void Every_vf_is_reported_after_its_pf_with_the_pf_named()
+    public void Every_vf_is_reported_with_its_pf_named()
     {
         var (machine, reports) = Boot(7);
-        var order = reports.Added.Select(a => a.Device).ToList();
-        foreach (var (vf, flags, pf) in reports.Added.Where(a => a.Flags.HasFlag(PhysdevDeviceFlags.VirtualFunction)))
-        {
-            Assert.NotNull(pf);
-            Assert.Equal(machine.FunctionAt(vf).PhysicalFunction!.Address, pf);
-            Assert.True(order.IndexOf(pf!.Value) < order.IndexOf(vf));
-        }
+        var vfs = reports.Added.Where(a => a.Flags.HasFlag(PhysdevDeviceFlags.VirtualFunction)).ToList();
+        Assert.NotEmpty(vfs);
+        foreach (var (vf, _, pf) in vfs) Assert.Equal(machine.FunctionAt(vf).PhysicalFunction!.Address, pf);
+    }
+
+    [Fact]
+    public void Vfs_get_the_requested_count_capped_by_total_vfs()
+    {
+        var (machine, _) = Boot(3);
+        var pf = machine["cx5"];
+        uint total = pf.Config.ReadUInt16(pf.SriovCapability + SriovCapability.TotalVfs);
+        Assert.Equal(Math.Min(total, 4u), pf.Config.ReadUInt16(pf.SriovCapability + SriovCapability.NumVfs));
+        Assert.NotEqual(0, pf.Config.ReadUInt16(pf.SriovCapability + SriovCapability.Control) & SriovCapability.VfEnable);
     }
 
     [Fact]
