@@ -104,6 +104,9 @@ public sealed class SimFunction
     /// <summary>The wired interrupt (SPI) of a root port's AER and PME, when it has one.</summary>
     public uint? WiredInterrupt { get; set; }
 
+    /// <summary>The function's INTx as its device logic drives it (before Interrupt Disable; <see cref="IntxRouter"/>).</summary>
+    public bool IntxAsserted { get; internal set; }
+
     /// <summary>Firmware-first: AER messages reaching this root port go to platform firmware (HEST).</summary>
     public bool FirmwareFirst { get; set; }
 

@@ -32,6 +32,9 @@ public sealed class ResetEngine
     /// <summary>Removes a PF's VFs (VF Enable cleared by the reset); set by the machine.</summary>
     internal Action<SimFunction>? DisableVirtualFunctions { get; set; }
 
+    /// <summary>Called after a function's config space returned to defaults (INTx deasserts); set by the machine.</summary>
+    internal Action<SimFunction>? FunctionReset { get; set; }
+
     /// <summary>Reports a link going down to AER as Surprise Down at the port (set by the machine).</summary>
     internal Action<SimFunction>? SurpriseDown { get; set; }
 
@@ -67,6 +70,7 @@ public sealed class ResetEngine
         if (f.SriovCapability != 0) DisableVirtualFunctions?.Invoke(f);
         f.Config.Reset(ResetKind.Conventional);
         f.AerLog.Clear();
+        FunctionReset?.Invoke(f);
         f.ReadyAt = f.Readiness.NeverReady ? new SimTime(long.MaxValue) : _loop.Now + ReadinessAfter(f, ReadinessEvent.Flr);
         MarkReady(f);
     }
@@ -129,6 +133,7 @@ public sealed class ResetEngine
             f.InReset = true;
             f.Config.Reset(ResetKind.Conventional);
             f.AerLog.Clear();
+            FunctionReset?.Invoke(f);
             if (f.IsDownstreamPort) SetLink(f, up: false);
         }
     }
