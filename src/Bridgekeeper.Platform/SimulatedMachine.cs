@@ -38,6 +38,8 @@ public sealed class SimulatedMachine
         Resets.SurpriseDown = port => Aer.Inject(port, new AerErrorRecord(AerCapability.SurpriseDownError, port.Address.RequesterId.Value, false, false, false, 0, 0, 0, 0));
         Intx = new IntxRouter(Fabric, Gic);
         Resets.FunctionReset = Intx.OnReset;
+        Drs = new DrsSignalling(Gic);
+        Resets.Drs = Drs;
         Fabric.Effects = new RegisterSideEffects(Resets, Sriov, Aer, interrupts) { Intx = Intx };
     }
 
@@ -71,6 +73,9 @@ public sealed class SimulatedMachine
     public DmaEngine Dma { get; }
 
     public FirmwareFirstController FirmwareFirst { get; }
+
+    /// <summary>DRS Messages received by downstream ports.</summary>
+    internal DrsSignalling Drs { get; }
 
     /// <summary>INTx wires to the GIC's SPIs (swizzled per bridge).</summary>
     public IntxRouter Intx { get; }

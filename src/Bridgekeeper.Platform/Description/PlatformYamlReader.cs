@@ -17,7 +17,7 @@ public static class PlatformYamlReader
     private static readonly FrozenSet<string> TopKeys = Keys("name", "host_bridges", "firmware_first");
     private static readonly FrozenSet<string> HostKeys = Keys("name", "segment", "ecam", "bus_range", "mmio32", "mmio64", "stream_id_base", "device_id_base", "intx_spi_base", "devices");
     private static readonly FrozenSet<string> DeviceKeys = Keys("name", "model", "at", "spi", "acs", "slot", "port", "serial", "firmware_first",
-        "link_training_ms", "immediate_readiness", "readiness_ms", "never_ready", "reported_readiness_ms", "clone", "children");
+        "link_training_ms", "immediate_readiness", "readiness_ms", "never_ready", "reported_readiness_ms", "drs", "clone", "children");
     private static readonly FrozenSet<string> GhesKeys = Keys("source_id", "root_port", "notify", "vector", "version", "status_address_register",
         "block_address", "block_length", "read_ack_register");
 
@@ -123,7 +123,8 @@ public static class PlatformYamlReader
             ImmediateReadiness: ctx.Bool(m, "immediate_readiness", p, false),
             ReportedReadiness: reported,
             Readiness: readiness,
-            PortNumber: (int)ctx.Number(m, "port", p, 255, 0));
+            PortNumber: (int)ctx.Number(m, "port", p, 255, 0),
+            Drs: ctx.Bool(m, "drs", p, false));
         string? clone = null;
         if (model == "clone")
         {

@@ -18,8 +18,6 @@ public sealed class ResetEngine
 {
     private const ushort StatusImmediateReadiness = 0x0001;
     private const ushort LinkControlLinkDisable = 0x0010;
-    private const uint LinkCap2DrsSupported = 1u << 31;
-    private const ushort LinkStatus2DrsReceived = 0x8000;
     private const ushort SlotStatusPresenceDetectChanged = 0x0008;
     private const ushort SlotStatusPresenceDetectState = 0x0040;
     private const ushort SlotStatusDllStateChanged = 0x0100;
@@ -34,6 +32,9 @@ public sealed class ResetEngine
 
     /// <summary>Called after a function's config space returned to defaults (INTx deasserts); set by the machine.</summary>
     internal Action<SimFunction>? FunctionReset { get; set; }
+
+    /// <summary>Receives DRS Messages at downstream ports (set by the machine).</summary>
+    internal DrsSignalling? Drs { get; set; }
 
     /// <summary>Reports a link going down to AER as Surprise Down at the port (set by the machine).</summary>
     internal Action<SimFunction>? SurpriseDown { get; set; }
@@ -170,8 +171,9 @@ public sealed class ResetEngine
             if (f.ReadyAt > latest) latest = f.ReadyAt;
             if (f.SecondaryBus is not null) ReleaseBelow(f);
         }
-        if (bridge.IsDownstreamPort && latest.Nanoseconds != long.MaxValue && SupportsDrs(bridge))
-            _loop.ScheduleAt(latest, () => { if (Generation(bridge) == generation) bridge.Config.SetBits(bridge.PcieCapability + Pcie.LinkStatus2, 2, LinkStatus2DrsReceived); }, "drs");
+        // §6.22.1: the component below sends its DRS Message once Configuration-Ready.
+        if (bridge.IsDownstreamPort && latest.Nanoseconds != long.MaxValue && DrsSignalling.Supports(bridge) && DrsSignalling.SentFrom(bridge.SecondaryBus!))
+            _loop.ScheduleAt(latest, () => { if (Generation(bridge) == generation) Drs?.OnMessage(bridge, _loop.Now); }, "drs");
     }
 
     private enum ReadinessEvent { Reset, Flr }
@@ -195,9 +197,6 @@ public sealed class ResetEngine
         if (port.LinkTrainingTime is { } t) return t;
         return LinkTiming.TrainingTime((int)(port.Config.ReadUInt32(port.PcieCapability + Pcie.LinkCapabilities) & 0xF));
     }
-
-    private static bool SupportsDrs(SimFunction port) =>
-        (port.Config.ReadUInt32(port.PcieCapability + Pcie.LinkCapabilities2) & LinkCap2DrsSupported) != 0;
 
     // Link Status DLL Link Active (§7.5.3.8) and, with a slot, Data Link Layer State Changed (§7.5.3.11).
     private static void SetLink(SimFunction port, bool up)
