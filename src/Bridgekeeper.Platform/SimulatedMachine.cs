@@ -40,7 +40,7 @@ public sealed class SimulatedMachine
         Resets.FunctionReset = Intx.OnReset;
         Drs = new DrsSignalling(Gic);
         Resets.Drs = Drs;
-        Fabric.Effects = new RegisterSideEffects(Resets, Sriov, Aer, interrupts) { Intx = Intx };
+        Fabric.Effects = new RegisterSideEffects(Resets, Sriov, Aer, interrupts) { Intx = Intx, Power = new PowerStates(Resets) };
     }
 
     public string Name { get; }

@@ -17,7 +17,7 @@ public static class PlatformYamlReader
     private static readonly FrozenSet<string> TopKeys = Keys("name", "host_bridges", "firmware_first");
     private static readonly FrozenSet<string> HostKeys = Keys("name", "segment", "ecam", "bus_range", "mmio32", "mmio64", "stream_id_base", "device_id_base", "intx_spi_base", "devices");
     private static readonly FrozenSet<string> DeviceKeys = Keys("name", "model", "at", "spi", "acs", "slot", "port", "serial", "firmware_first",
-        "link_training_ms", "immediate_readiness", "readiness_ms", "never_ready", "reported_readiness_ms", "drs", "clone", "children");
+        "link_training_ms", "immediate_readiness", "readiness_ms", "never_ready", "reported_readiness_ms", "drs", "no_soft_reset", "clone", "children");
     private static readonly FrozenSet<string> GhesKeys = Keys("source_id", "root_port", "notify", "vector", "version", "status_address_register",
         "block_address", "block_length", "read_ack_register");
 
@@ -124,7 +124,8 @@ public static class PlatformYamlReader
             ReportedReadiness: reported,
             Readiness: readiness,
             PortNumber: (int)ctx.Number(m, "port", p, 255, 0),
-            Drs: ctx.Bool(m, "drs", p, false));
+            Drs: ctx.Bool(m, "drs", p, false),
+            NoSoftReset: ctx.Bool(m, "no_soft_reset", p, true));
         string? clone = null;
         if (model == "clone")
         {

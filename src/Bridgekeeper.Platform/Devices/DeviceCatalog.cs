@@ -53,6 +53,9 @@ public static class DeviceCatalog
     private static void Readiness(ConfigSpaceBuilder b, DeviceOptions o)
     {
         if (o.ImmediateReadiness) b.ImmediateReadiness();
+        // PMCSR No_Soft_Reset (§7.5.2.2): when clear, D3hot→D0 resets the function.
+        if (!o.NoSoftReset && CapabilityList.FindStandard(b.Bytes, CapabilityId.PowerManagement) is int pm)
+            b.U16(pm + PowerManagementCapability.ControlStatus, 0);
         if (o.ReportedReadiness is { } r) Caps.ReadinessTimes(b, r.ResetNs, r.DlUpNs, r.FlrNs, SimTime.FromMilliseconds(10).Nanoseconds);
     }
 

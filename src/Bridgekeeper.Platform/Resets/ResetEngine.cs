@@ -76,6 +76,21 @@ public sealed class ResetEngine
         MarkReady(f);
     }
 
+    /// <summary>
+    /// D3hot→D0 with No_Soft_Reset = 0 (§5.3.1.4.1): the function resets internally and answers RRS
+    /// until its D3hot→D0 recovery time passes (10 ms, §5.9; or its reported time; or at once with
+    /// PMC Immediate_Readiness_on_Return_to_D0).
+    /// </summary>
+    public void D3HotToD0Reset(SimFunction f)
+    {
+        if (f.SriovCapability != 0) DisableVirtualFunctions?.Invoke(f);
+        f.Config.Reset(ResetKind.Conventional);
+        f.AerLog.Clear();
+        FunctionReset?.Invoke(f);
+        f.ReadyAt = f.Readiness.NeverReady ? new SimTime(long.MaxValue) : _loop.Now + ReadinessAfter(f, ReadinessEvent.D3HotToD0);
+        MarkReady(f);
+    }
+
     // A timeline marker at the instant a function becomes Configuration-Ready (nothing changes then:
     // the fabric compares the clock with ReadyAt), so that running the loop to idle reaches it.
     private void MarkReady(SimFunction f)
@@ -176,11 +191,12 @@ public sealed class ResetEngine
             _loop.ScheduleAt(latest, () => { if (Generation(bridge) == generation) Drs?.OnMessage(bridge, _loop.Now); }, "drs");
     }
 
-    private enum ReadinessEvent { Reset, Flr }
+    private enum ReadinessEvent { Reset, Flr, D3HotToD0 }
 
     private static SimTime ReadinessAfter(SimFunction f, ReadinessEvent why)
     {
         if (f.Readiness.NeverReady) return new SimTime(long.MaxValue / 2);
+        if (why == ReadinessEvent.D3HotToD0) return D3HotToD0Time(f);
         if ((f.Config.ReadUInt16(ConfigHeader.Status) & StatusImmediateReadiness) != 0) return SimTime.Zero;
         if (f.RtrCapability != 0 && ReadinessTimeReportingCapability.IsValid(f.Config.Bytes, f.RtrCapability))
         {
@@ -190,6 +206,17 @@ public sealed class ResetEngine
             return new SimTime(ns);
         }
         return why == ReadinessEvent.Flr ? f.Readiness.AfterFlr : f.Readiness.AfterReset;
+    }
+
+    private const ushort PmcImmediateReadinessOnD0 = 0x0010;
+
+    // §7.5.2.1 PMC bit 4, §7.9.16 D3hot to D0 Time, else §5.9's 10 ms.
+    private static SimTime D3HotToD0Time(SimFunction f)
+    {
+        if (f.PmCapability != 0 && (f.Config.ReadUInt16(f.PmCapability + PowerManagementCapability.Capabilities) & PmcImmediateReadinessOnD0) != 0) return SimTime.Zero;
+        if (f.RtrCapability != 0 && ReadinessTimeReportingCapability.IsValid(f.Config.Bytes, f.RtrCapability))
+            return new SimTime(ReadinessTimeReportingCapability.D3HotToD0TimeNs(f.Config.Bytes, f.RtrCapability));
+        return SimTime.FromMilliseconds(10);
     }
 
     private static SimTime TrainingTime(SimFunction port)
