@@ -14,7 +14,7 @@ internal sealed class MachineAssembler(PlatformDescription description, MachineO
             var host = new SimHostBridge(h.Name, h.Segment, h.EcamBase, h.StartBus, h.EndBus)
             {
                 Mmio32Base = h.Mmio32Base, Mmio32Size = h.Mmio32Size, Mmio64Base = h.Mmio64Base, Mmio64Size = h.Mmio64Size,
-                StreamIdBase = h.StreamIdBase, DeviceIdBase = h.DeviceIdBase,
+                StreamIdBase = h.StreamIdBase, DeviceIdBase = h.DeviceIdBase, IntxSpiBase = h.IntxSpiBase,
                 FirmwareFirst = description.FirmwareFirst?.Global ?? false,
             };
             _machine.Fabric.AddHostBridge(host);
@@ -22,6 +22,7 @@ internal sealed class MachineAssembler(PlatformDescription description, MachineO
         }
         var boot = new BootEnumerator(_machine.Fabric);
         boot.Run();
+        _machine.Intx.ProgramInterruptLines();
         _machine.SetBoot(boot);
         _machine.PublishTables(HestSources());
         return _machine;

@@ -36,7 +36,11 @@ public sealed class SimulatedMachine
         Aer.FirmwareFirst = FirmwareFirst;
         Resets.DisableVirtualFunctions = Sriov.Disable;
         Resets.SurpriseDown = port => Aer.Inject(port, new AerErrorRecord(AerCapability.SurpriseDownError, port.Address.RequesterId.Value, false, false, false, 0, 0, 0, 0));
-        Fabric.Effects = new RegisterSideEffects(Resets, Sriov, Aer, interrupts);
+        Intx = new IntxRouter(Fabric, Gic);
+        Resets.FunctionReset = Intx.OnReset;
+        Drs = new DrsSignalling(Gic);
+        Resets.Drs = Drs;
+        Fabric.Effects = new RegisterSideEffects(Resets, Sriov, Aer, interrupts) { Intx = Intx, Power = new PowerStates(Resets) };
     }
 
     public string Name { get; }
@@ -69,6 +73,12 @@ public sealed class SimulatedMachine
     public DmaEngine Dma { get; }
 
     public FirmwareFirstController FirmwareFirst { get; }
+
+    /// <summary>DRS Messages received by downstream ports.</summary>
+    internal DrsSignalling Drs { get; }
+
+    /// <summary>INTx wires to the GIC's SPIs (swizzled per bridge).</summary>
+    public IntxRouter Intx { get; }
 
     /// <summary>Bus numbering and BAR placement done at boot (null for a cloned machine).</summary>
     public BootEnumerator? Boot { get; private set; }
@@ -124,6 +134,9 @@ public sealed class SimulatedMachine
 
     /// <summary>Starts DMA from a function at <paramref name="perMillisecond"/> transactions per ms of virtual time.</summary>
     public void StartDma(Sbdf device, double perMillisecond) => Dma.Start(FunctionAt(device), perMillisecond);
+
+    /// <summary>A device model asserts or deasserts its INTx (level-sensitive, <see cref="IntxRouter"/>).</summary>
+    public void SetIntx(Sbdf device, bool asserted) => Intx.Drive(FunctionAt(device), asserted);
 
     public void StopDma(Sbdf device) => Dma.Stop(FunctionAt(device));
 

@@ -36,6 +36,8 @@ public class PlatformYamlTests
     [InlineData("at: \"01.0\"", "at: \"01.9\"", 12, "host_bridges[].devices[].at", "device.function")]
     [InlineData("segment: 0", "segmnt: 0", 4, "host_bridges[].segmnt", "unknown key")]
     [InlineData("ecam: 0x40000000", "ecam: 0x4000zz00", 5, "host_bridges[].ecam", "not a number")]
+    [InlineData("segment: 0", "segment: 0\n    intx_spi_base: 31", 5, "host_bridges[].intx_spi_base", "not an SPI")]
+    [InlineData("segment: 0", "segment: 0\n    intx_spi_base: 1017", 5, "host_bridges[].intx_spi_base", "larger than 1016")]
     public void Mistakes_name_the_line_and_the_field(string good, string bad, int line, string field, string problem)
     {
         var e = Assert.Throws<PlatformFormatException>(() => PlatformYamlReader.Read(Minimal.Replace(good, bad, StringComparison.Ordinal), "tiny.yaml"));

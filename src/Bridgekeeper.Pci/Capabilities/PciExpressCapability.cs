@@ -106,7 +106,7 @@ public static class PciExpressCapability
             hasLink ? new(LinkControl2, 2, "Link Control 2", Rw: 0xFFBF, Sticky: 0xFFBF, HwInit: 0x0040)
                     : new(LinkControl2, 2, "Link Control 2", RsvdP: 0xFFFF),
             // §7.5.3.20: Link Equalization Request is RW1CS; the rest is status.
-            hasLink ? new(LinkStatus2, 2, "Link Status 2", Rw1c: 0x0020, Sticky: 0x0020)
+            hasLink ? new(LinkStatus2, 2, "Link Status 2", Rw1c: 0x8020, Sticky: 0x0020) // bit 15 DRS Message Received (§7.5.3.20)
                     : new(LinkStatus2, 2, "Link Status 2", RsvdZ: 0xFFFF),
             new(SlotCapabilities2, 4, "Slot Capabilities 2"),
             new(SlotControl2, 2, "Slot Control 2", RsvdP: 0xFFFF),

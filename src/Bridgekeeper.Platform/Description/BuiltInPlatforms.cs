@@ -27,6 +27,7 @@ public static class BuiltInPlatforms
             mmio64: { base: 0x4100000000, size: 0x1000000000 }
             stream_id_base: 0x00000
             device_id_base: 0x00000
+            intx_spi_base: 96
             devices:
               - name: rp0
                 model: ampere-altra-root-port
@@ -93,6 +94,7 @@ public static class BuiltInPlatforms
             mmio64: { base: 0x6100000000, size: 0x1000000000 }
             stream_id_base: 0x10000
             device_id_base: 0x10000
+            intx_spi_base: 100
             devices:
               - name: rp10
                 model: ampere-altra-root-port

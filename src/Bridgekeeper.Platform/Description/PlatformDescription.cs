@@ -19,7 +19,8 @@ public sealed record HostBridgeDescription(
     ulong Mmio64Size,
     uint StreamIdBase,
     uint DeviceIdBase,
-    ImmutableArray<DeviceDescription> Devices);
+    ImmutableArray<DeviceDescription> Devices,
+    uint? IntxSpiBase = null);
 
 /// <summary>
 /// A device in a slot: a catalog model (or a cloned config dump) at device.function, with options,

@@ -15,9 +15,9 @@ namespace Bridgekeeper.Platform;
 public static class PlatformYamlReader
 {
     private static readonly FrozenSet<string> TopKeys = Keys("name", "host_bridges", "firmware_first");
-    private static readonly FrozenSet<string> HostKeys = Keys("name", "segment", "ecam", "bus_range", "mmio32", "mmio64", "stream_id_base", "device_id_base", "devices");
+    private static readonly FrozenSet<string> HostKeys = Keys("name", "segment", "ecam", "bus_range", "mmio32", "mmio64", "stream_id_base", "device_id_base", "intx_spi_base", "devices");
     private static readonly FrozenSet<string> DeviceKeys = Keys("name", "model", "at", "spi", "acs", "slot", "port", "serial", "firmware_first",
-        "link_training_ms", "immediate_readiness", "readiness_ms", "never_ready", "reported_readiness_ms", "clone", "children");
+        "link_training_ms", "immediate_readiness", "readiness_ms", "never_ready", "reported_readiness_ms", "drs", "no_soft_reset", "clone", "children");
     private static readonly FrozenSet<string> GhesKeys = Keys("source_id", "root_port", "notify", "vector", "version", "status_address_register",
         "block_address", "block_length", "read_ack_register");
 
@@ -71,7 +71,17 @@ public static class PlatformYamlReader
         return new HostBridgeDescription(ctx.String(m, "name", p), (uint)ctx.Number(m, "segment", p, 0xFFFF),
             ctx.Number(m, "ecam", p, ulong.MaxValue), (byte)first, (byte)last, m32b, m32s, m64b, m64s,
             (uint)ctx.Number(m, "stream_id_base", p, uint.MaxValue, 0), (uint)ctx.Number(m, "device_id_base", p, uint.MaxValue, 0),
-            devices.ToImmutable());
+            devices.ToImmutable(),
+            IntxSpiBase(ctx, m, p));
+    }
+
+    // INTA..INTD take four consecutive SPIs, and SPIs are INTID 32..1019 (GICv3, Arm IHI 0069 §2.2.1).
+    private static uint? IntxSpiBase(Context ctx, YamlMappingNode m, string p)
+    {
+        if (ctx.Optional(m, "intx_spi_base") is not { } node) return null;
+        ulong v = ctx.Number(node, p + "intx_spi_base", 1016);
+        if (v < 32) throw ctx.Error(node, p + "intx_spi_base", $"{v} is not an SPI (INTID 32..1016 for four INTx lines)");
+        return (uint)v;
     }
 
     private static (ulong Base, ulong Size) Window(Context ctx, YamlMappingNode m, string key, string p)
@@ -113,7 +123,9 @@ public static class PlatformYamlReader
             ImmediateReadiness: ctx.Bool(m, "immediate_readiness", p, false),
             ReportedReadiness: reported,
             Readiness: readiness,
-            PortNumber: (int)ctx.Number(m, "port", p, 255, 0));
+            PortNumber: (int)ctx.Number(m, "port", p, 255, 0),
+            Drs: ctx.Bool(m, "drs", p, false),
+            NoSoftReset: ctx.Bool(m, "no_soft_reset", p, true));
         string? clone = null;
         if (model == "clone")
         {

@@ -53,6 +53,9 @@ public static class DeviceCatalog
     private static void Readiness(ConfigSpaceBuilder b, DeviceOptions o)
     {
         if (o.ImmediateReadiness) b.ImmediateReadiness();
+        // PMCSR No_Soft_Reset (§7.5.2.2): when clear, D3hot→D0 resets the function.
+        if (!o.NoSoftReset && CapabilityList.FindStandard(b.Bytes, CapabilityId.PowerManagement) is int pm)
+            b.U16(pm + PowerManagementCapability.ControlStatus, 0);
         if (o.ReportedReadiness is { } r) Caps.ReadinessTimes(b, r.ResetNs, r.DlUpNs, r.FlrNs, SimTime.FromMilliseconds(10).Nanoseconds);
     }
 
@@ -63,7 +66,7 @@ public static class DeviceCatalog
             var b = new ConfigSpaceBuilder(true, 1).Ids(0x1DEF, 0xE101, 0x04, ClassBridgePci).InterruptPin(1);
             Caps.PowerManagement(b);
             Caps.Msi(b, 0);
-            Caps.PciExpress(b, PciePortType.RootPort, 4, 16, slot: o.Slot is not null, slotNumber: o.Slot ?? 0, portNumber: o.PortNumber, ari: true);
+            Caps.PciExpress(b, PciePortType.RootPort, 4, 16, slot: o.Slot is not null, slotNumber: o.Slot ?? 0, portNumber: o.PortNumber, ari: true, drs: o.Drs);
             Caps.Aer(b, root: true);
             if (o.Acs ?? true) Caps.Acs(b, PortAcs);
             return b.Build();
@@ -77,7 +80,7 @@ public static class DeviceCatalog
             var b = new ConfigSpaceBuilder(true, 1).Ids(0x10B5, 0x8747, 0xCA, ClassBridgePci);
             Caps.PowerManagement(b);
             Caps.Msi(b, 0);
-            Caps.PciExpress(b, PciePortType.UpstreamPort, 3, 16);
+            Caps.PciExpress(b, PciePortType.UpstreamPort, 3, 16, drs: o.Drs);
             Caps.Aer(b, root: false);
             Caps.Dsn(b, o.Serial);
             return b.Build();
@@ -91,7 +94,7 @@ public static class DeviceCatalog
             var b = new ConfigSpaceBuilder(true, 1).Ids(0x10B5, 0x8747, 0xCA, ClassBridgePci);
             Caps.PowerManagement(b);
             Caps.Msi(b, 0);
-            Caps.PciExpress(b, PciePortType.DownstreamPort, 3, 16, slot: true, slotNumber: o.Slot ?? 0, portNumber: o.PortNumber, ari: true);
+            Caps.PciExpress(b, PciePortType.DownstreamPort, 3, 16, slot: true, slotNumber: o.Slot ?? 0, portNumber: o.PortNumber, ari: true, drs: o.Drs);
             Caps.Aer(b, root: false);
             if (o.Acs ?? true) Caps.Acs(b, PortAcs);
             return b.Build();
@@ -107,7 +110,7 @@ public static class DeviceCatalog
                     .MemoryBar(0, 0x8000, is64: true, prefetchable: false);
                 Caps.PowerManagement(b);
                 Caps.Msi(b, 5);
-                Caps.PciExpress(b, PciePortType.Endpoint, 4, 4, flr: true);
+                Caps.PciExpress(b, PciePortType.Endpoint, 4, 4, flr: true, drs: o.Drs);
                 Caps.Msix(b, 64, 0, 0x3000, 0x2000);
                 Caps.Aer(b, root: false);
                 Caps.Dsn(b, o.Serial);
@@ -126,7 +129,7 @@ public static class DeviceCatalog
                 .MemoryBar(4, 0x2000, is64: true, prefetchable: true);
             Caps.PowerManagement(b);
             Caps.Msi(b, 3);
-            Caps.PciExpress(b, PciePortType.Endpoint, 3, 8, flr: true);
+            Caps.PciExpress(b, PciePortType.Endpoint, 3, 8, flr: true, drs: o.Drs);
             Caps.Msix(b, 74, 4, 0x0000, 0x1000);
             Caps.Aer(b, root: false);
             Caps.Dsn(b, o.Serial);
@@ -144,7 +147,7 @@ public static class DeviceCatalog
             var b = new ConfigSpaceBuilder(true, 0).Ids(0x15B3, 0x1017, 0x00, ClassEthernet).Subsystem(0x15B3, 0x0007).InterruptPin(1)
                 .MemoryBar(0, 0x200_0000, is64: true, prefetchable: true);
             Caps.PowerManagement(b);
-            Caps.PciExpress(b, PciePortType.Endpoint, 3, 16, flr: true);
+            Caps.PciExpress(b, PciePortType.Endpoint, 3, 16, flr: true, drs: o.Drs);
             Caps.Msix(b, 64, 0, 0x2000, 0x3000);
             Caps.Aer(b, root: false);
             Caps.Dsn(b, o.Serial);
@@ -172,7 +175,7 @@ public static class DeviceCatalog
             var b = new ConfigSpaceBuilder(true, 1).Ids(0x1B21, 0x1080, 0x04, ClassBridgeSubtractive);
             Caps.Msi(b, 0, is64: true, masking: false);
             Caps.PowerManagement(b);
-            Caps.PciExpress(b, PciePortType.PcieToPciBridge, 1, 1);
+            Caps.PciExpress(b, PciePortType.PcieToPciBridge, 1, 1, drs: o.Drs);
             return b.Build();
         }, Timing(o, new FunctionReadiness(SimTime.FromMilliseconds(10), SimTime.FromMilliseconds(10), SimTime.Zero))),
     ]);

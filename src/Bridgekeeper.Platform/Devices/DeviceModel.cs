@@ -16,7 +16,9 @@ public sealed record DeviceOptions(
     bool ImmediateReadiness = false,
     ReadinessTimesOption? ReportedReadiness = null,
     FunctionReadiness? Readiness = null,
-    int PortNumber = 0);
+    int PortNumber = 0,
+    bool Drs = false,
+    bool NoSoftReset = true);
 
 /// <summary>Times a device reports in a Readiness Time Reporting capability (PCIe Base 6.0 §7.9.16).</summary>
 public sealed record ReadinessTimesOption(long ResetNs, long DlUpNs, long FlrNs);

@@ -45,7 +45,7 @@ internal sealed class RootPortInterrupts
 
     public static uint ItsDeviceId(SimFunction f) => f.Bus!.HostBridge.DeviceIdBase + f.Address.RequesterId.Value;
 
-    private static bool MessageSignalled(SimFunction f)
+    internal static bool MessageSignalled(SimFunction f)
     {
         var c = f.Config;
         if (f.MsixCapability != 0 && (c.ReadUInt16(f.MsixCapability + MsixCapability.MessageControl) & MsixCapability.Enable) != 0) return true;

@@ -28,6 +28,7 @@ public sealed class SimFunction
             RtrCapability = CapabilityList.FindExtended(bytes, ExtendedCapabilityId.ReadinessTimeReporting) ?? 0;
         }
         MsiCapability = CapabilityList.FindStandard(bytes, CapabilityId.Msi) ?? 0;
+        PmCapability = CapabilityList.FindStandard(bytes, CapabilityId.PowerManagement) ?? 0;
         MsixCapability = CapabilityList.FindStandard(bytes, CapabilityId.MsiX) ?? 0;
         _effects = new WriteEffect[config.Size / 4];
         RegisterEffects();
@@ -58,6 +59,9 @@ public sealed class SimFunction
     public int MsiCapability { get; }
 
     public int MsixCapability { get; }
+
+    /// <summary>Offset of the PCI Power Management capability (§7.5.2), or 0.</summary>
+    public int PmCapability { get; }
 
     public bool IsPcie => PcieCapability != 0;
 
@@ -104,6 +108,9 @@ public sealed class SimFunction
     /// <summary>The wired interrupt (SPI) of a root port's AER and PME, when it has one.</summary>
     public uint? WiredInterrupt { get; set; }
 
+    /// <summary>The function's INTx as its device logic drives it (before Interrupt Disable; <see cref="IntxRouter"/>).</summary>
+    public bool IntxAsserted { get; internal set; }
+
     /// <summary>Firmware-first: AER messages reaching this root port go to platform firmware (HEST).</summary>
     public bool FirmwareFirst { get; set; }
 
@@ -141,6 +148,7 @@ public sealed class SimFunction
             Set(PcieCapability + PciExpressCapability.DeviceControl, WriteEffect.DeviceControl);
             Set(PcieCapability + PciExpressCapability.LinkControl, WriteEffect.LinkControl);
         }
+        if (PmCapability != 0) Set(PmCapability + PowerManagementCapability.ControlStatus, WriteEffect.PowerControlStatus);
         if (SriovCapability != 0)
         {
             Set(SriovCapability + Bridgekeeper.Pci.SriovCapability.Control, WriteEffect.SriovControl);

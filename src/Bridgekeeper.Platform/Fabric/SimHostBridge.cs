@@ -45,6 +45,9 @@ public sealed class SimHostBridge
 
     public uint DeviceIdBase { get; set; }
 
+    /// <summary>The SPI of INTA at this host bridge (INTB..INTD follow), or null when INTx is not wired.</summary>
+    public uint? IntxSpiBase { get; set; }
+
     /// <summary>HEST says every root port of this segment is firmware-first (or the GLOBAL flag).</summary>
     public bool FirmwareFirst { get; set; }
 }

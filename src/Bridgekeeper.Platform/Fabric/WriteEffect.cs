@@ -26,4 +26,6 @@ public enum WriteEffect : byte
     RootErrorCommand,
     /// <summary>AER Root Error Status (§7.8.4.10): clearing the conditions deasserts a wired interrupt.</summary>
     RootErrorStatus,
+    /// <summary>PM Control/Status (§7.5.2.2): PowerState; D3hot→D0 may reset the function.</summary>
+    PowerControlStatus,
 }

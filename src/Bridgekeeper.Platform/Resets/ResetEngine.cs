@@ -18,8 +18,6 @@ public sealed class ResetEngine
 {
     private const ushort StatusImmediateReadiness = 0x0001;
     private const ushort LinkControlLinkDisable = 0x0010;
-    private const uint LinkCap2DrsSupported = 1u << 31;
-    private const ushort LinkStatus2DrsReceived = 0x8000;
     private const ushort SlotStatusPresenceDetectChanged = 0x0008;
     private const ushort SlotStatusPresenceDetectState = 0x0040;
     private const ushort SlotStatusDllStateChanged = 0x0100;
@@ -31,6 +29,12 @@ public sealed class ResetEngine
 
     /// <summary>Removes a PF's VFs (VF Enable cleared by the reset); set by the machine.</summary>
     internal Action<SimFunction>? DisableVirtualFunctions { get; set; }
+
+    /// <summary>Called after a function's config space returned to defaults (INTx deasserts); set by the machine.</summary>
+    internal Action<SimFunction>? FunctionReset { get; set; }
+
+    /// <summary>Receives DRS Messages at downstream ports (set by the machine).</summary>
+    internal DrsSignalling? Drs { get; set; }
 
     /// <summary>Reports a link going down to AER as Surprise Down at the port (set by the machine).</summary>
     internal Action<SimFunction>? SurpriseDown { get; set; }
@@ -67,7 +71,23 @@ public sealed class ResetEngine
         if (f.SriovCapability != 0) DisableVirtualFunctions?.Invoke(f);
         f.Config.Reset(ResetKind.Conventional);
         f.AerLog.Clear();
+        FunctionReset?.Invoke(f);
         f.ReadyAt = f.Readiness.NeverReady ? new SimTime(long.MaxValue) : _loop.Now + ReadinessAfter(f, ReadinessEvent.Flr);
+        MarkReady(f);
+    }
+
+    /// <summary>
+    /// D3hot→D0 with No_Soft_Reset = 0 (§5.3.1.4.1): the function resets internally and answers RRS
+    /// until its D3hot→D0 recovery time passes (10 ms, §5.9; or its reported time; or at once with
+    /// PMC Immediate_Readiness_on_Return_to_D0).
+    /// </summary>
+    public void D3HotToD0Reset(SimFunction f)
+    {
+        if (f.SriovCapability != 0) DisableVirtualFunctions?.Invoke(f);
+        f.Config.Reset(ResetKind.Conventional);
+        f.AerLog.Clear();
+        FunctionReset?.Invoke(f);
+        f.ReadyAt = f.Readiness.NeverReady ? new SimTime(long.MaxValue) : _loop.Now + ReadinessAfter(f, ReadinessEvent.D3HotToD0);
         MarkReady(f);
     }
 
@@ -129,6 +149,7 @@ public sealed class ResetEngine
             f.InReset = true;
             f.Config.Reset(ResetKind.Conventional);
             f.AerLog.Clear();
+            FunctionReset?.Invoke(f);
             if (f.IsDownstreamPort) SetLink(f, up: false);
         }
     }
@@ -165,15 +186,17 @@ public sealed class ResetEngine
             if (f.ReadyAt > latest) latest = f.ReadyAt;
             if (f.SecondaryBus is not null) ReleaseBelow(f);
         }
-        if (bridge.IsDownstreamPort && latest.Nanoseconds != long.MaxValue && SupportsDrs(bridge))
-            _loop.ScheduleAt(latest, () => { if (Generation(bridge) == generation) bridge.Config.SetBits(bridge.PcieCapability + Pcie.LinkStatus2, 2, LinkStatus2DrsReceived); }, "drs");
+        // §6.22.1: the component below sends its DRS Message once Configuration-Ready.
+        if (bridge.IsDownstreamPort && latest.Nanoseconds != long.MaxValue && DrsSignalling.Supports(bridge) && DrsSignalling.SentFrom(bridge.SecondaryBus!))
+            _loop.ScheduleAt(latest, () => { if (Generation(bridge) == generation) Drs?.OnMessage(bridge, _loop.Now); }, "drs");
     }
 
-    private enum ReadinessEvent { Reset, Flr }
+    private enum ReadinessEvent { Reset, Flr, D3HotToD0 }
 
     private static SimTime ReadinessAfter(SimFunction f, ReadinessEvent why)
     {
         if (f.Readiness.NeverReady) return new SimTime(long.MaxValue / 2);
+        if (why == ReadinessEvent.D3HotToD0) return D3HotToD0Time(f);
         if ((f.Config.ReadUInt16(ConfigHeader.Status) & StatusImmediateReadiness) != 0) return SimTime.Zero;
         if (f.RtrCapability != 0 && ReadinessTimeReportingCapability.IsValid(f.Config.Bytes, f.RtrCapability))
         {
@@ -185,14 +208,22 @@ public sealed class ResetEngine
         return why == ReadinessEvent.Flr ? f.Readiness.AfterFlr : f.Readiness.AfterReset;
     }
 
+    private const ushort PmcImmediateReadinessOnD0 = 0x0010;
+
+    // §7.5.2.1 PMC bit 4, §7.9.16 D3hot to D0 Time, else §5.9's 10 ms.
+    private static SimTime D3HotToD0Time(SimFunction f)
+    {
+        if (f.PmCapability != 0 && (f.Config.ReadUInt16(f.PmCapability + PowerManagementCapability.Capabilities) & PmcImmediateReadinessOnD0) != 0) return SimTime.Zero;
+        if (f.RtrCapability != 0 && ReadinessTimeReportingCapability.IsValid(f.Config.Bytes, f.RtrCapability))
+            return new SimTime(ReadinessTimeReportingCapability.D3HotToD0TimeNs(f.Config.Bytes, f.RtrCapability));
+        return SimTime.FromMilliseconds(10);
+    }
+
     private static SimTime TrainingTime(SimFunction port)
     {
         if (port.LinkTrainingTime is { } t) return t;
         return LinkTiming.TrainingTime((int)(port.Config.ReadUInt32(port.PcieCapability + Pcie.LinkCapabilities) & 0xF));
     }
-
-    private static bool SupportsDrs(SimFunction port) =>
-        (port.Config.ReadUInt32(port.PcieCapability + Pcie.LinkCapabilities2) & LinkCap2DrsSupported) != 0;
 
     // Link Status DLL Link Active (§7.5.3.8) and, with a slot, Data Link Layer State Changed (§7.5.3.11).
     private static void SetLink(SimFunction port, bool up)
