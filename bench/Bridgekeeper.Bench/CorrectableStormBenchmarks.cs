@@ -14,7 +14,7 @@ namespace Bridgekeeper.Bench;
 /// stored and started a recovery. Goal: ≥ 1M correctable events/s, no uncorrectable lost.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(ShortInProcessConfig))]
 public class CorrectableStormBenchmarks
 {
     private const int Batch = 100_000;

@@ -62,6 +62,23 @@ public sealed class AerDeviceLogReader(IConfigAccess config, CapabilityCache cap
     }
 
     /// <summary>
+    /// The storm path in one capability lookup: <see cref="TryReadCorrectable"/>, then, when an unmasked
+    /// bit is set, <see cref="ClearCorrectable"/> of what was read. Same config accesses, same order.
+    /// </summary>
+    public bool TryReadAndClearCorrectable(Sbdf function, out uint status, out uint mask)
+    {
+        status = mask = 0;
+        var caps = capabilities.Of(function);
+        if (caps.Aer is not int a) return false;
+        status = config.Read(function, a + AerCapability.CorrectableStatus, 4);
+        mask = config.Read(function, a + AerCapability.CorrectableMask, 4);
+        if ((status & ~mask) == 0) return false;
+        config.Write(function, a + AerCapability.CorrectableStatus, 4, status);
+        ClearDeviceStatus(function, caps);
+        return true;
+    }
+
+    /// <summary>
     /// Clears what was logged: Correctable Error Status (W1C, only the logged bits) and the Device
     /// Status error bits (Linux's <c>pcie_clear_device_status</c>).
     /// </summary>

@@ -66,8 +66,7 @@ public sealed class NativeAerHandler(IConfigAccess config, CapabilityCache capab
         for (int i = 0; i < n; i++)
         {
             // The storm path: read, clear, count; a record is built only for an admitted error.
-            if (!reader.TryReadCorrectable(found[i], out uint status, out uint mask)) continue;
-            reader.ClearCorrectable(found[i], status);
+            if (!reader.TryReadAndClearCorrectable(found[i], out uint status, out uint mask)) continue;
             if (!intake.AdmitCorrectable(found[i], out long suppressed)) continue;
             var log = new DeviceErrorLog(found[i], ErrorSeverity.Correctable, true, 0, 0, 0, status, mask, 0, AerRegisterBlob.NoHeader);
             intake.RecordCorrectable(ErrorOrigin.NativeAer, log, AerRegisterBlob.Encode(log, rootStatus, sourceId), suppressed);

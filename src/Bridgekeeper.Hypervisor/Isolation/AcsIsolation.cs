@@ -25,6 +25,17 @@ public static class AcsIsolation
     private static readonly FrozenDictionary<ushort, AcsQuirk[]> RowsByVendor =
         AcsQuirkTable.Rows.GroupBy(r => r.Vendor).ToFrozenDictionary(g => g.Key, g => g.ToArray());
 
+    // Vendors with any quirk row, as one array read: most functions' vendor has none, and every function
+    // of a segment is asked (pci_acs_enabled runs per function at probe).
+    private static readonly bool[] QuirkVendors = VendorsWithRows();
+
+    private static bool[] VendorsWithRows()
+    {
+        var vendors = new bool[ushort.MaxValue + 1];
+        foreach (var row in AcsQuirkTable.Rows) vendors[row.Vendor] = true;
+        return vendors;
+    }
+
     // Intel PCH root ports without an ACS capability (Red Hat bugzilla 1037684, as listed in quirks.c).
     private static readonly FrozenSet<ushort> IntelPchRootPorts = new ushort[]
     {
@@ -92,7 +103,7 @@ public static class AcsIsolation
     public static int QuirkAnswer(TopologyNode node, ushort flags, out AcsQuirkFamily? family)
     {
         family = null;
-        if (!RowsByVendor.TryGetValue(node.Facts.VendorId, out var rows)) return -1;
+        if (!QuirkVendors[node.Facts.VendorId] || !RowsByVendor.TryGetValue(node.Facts.VendorId, out var rows)) return -1;
         foreach (var row in rows)
         {
             if (row.Device is { } d && d != node.Facts.DeviceId) continue;

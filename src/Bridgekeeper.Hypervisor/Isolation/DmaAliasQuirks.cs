@@ -30,6 +30,17 @@ public static class DmaAliasQuirks
         (0x1b21, 0x1080), (0x10e3, 0x8113), (0x1283, 0x8892), (0x1283, 0x8893), (0x8086, 0x244e),
     }.ToFrozenSet();
 
+    // Vendors that appear in any same-bus alias quirk: almost every function's vendor is in none, and one
+    // array read answers that without hashing (HasAliases runs for each of a segment's 65,536 functions).
+    private static readonly bool[] AliasVendors = VendorsOf([.. Function0, .. Function1, (0x9005, 0x0285)]);
+
+    private static bool[] VendorsOf(IEnumerable<(ushort Vendor, ushort Device)> ids)
+    {
+        var vendors = new bool[ushort.MaxValue + 1];
+        foreach (var (vendor, _) in ids) vendors[vendor] = true;
+        return vendors;
+    }
+
     /// <summary>DevFns on the function's own bus that it also uses for DMA (Linux's <c>dma_alias_mask</c>), phantom functions included.</summary>
     public static IEnumerable<byte> AliasDevFns(TopologyNode node)
     {
@@ -49,6 +60,7 @@ public static class DmaAliasQuirks
     public static bool HasAliases(TopologyNode node)
     {
         var id = (node.Facts.VendorId, node.Facts.DeviceId);
+        if (!AliasVendors[id.VendorId]) return false;
         return Function0.Contains(id) || Function1.Contains(id) || id == (0x9005, 0x0285);
     }
 

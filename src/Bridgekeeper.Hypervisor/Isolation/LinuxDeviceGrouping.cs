@@ -21,8 +21,12 @@ internal sealed class LinuxDeviceGrouping
     // Functions probed after the snapshot (hot-added), by bus.
     private readonly Dictionary<long, List<int>> _addedOnBus = [];
     private readonly Dictionary<Sbdf, int> _addedIndex = [];
-    private readonly bool[] _devfnSeen = new bool[256];
+    // get_pci_alias_group's devfn bitmap, per probe: a DevFn is seen when its stamp is this probe's,
+    // so no probe has to clear 256 entries first.
+    private readonly int[] _devfnSeenAt = new int[256];
+    private int _probeStamp;
     private readonly List<GroupJoin> _joins = [];
+    private readonly List<int> _joinMembers = []; // node index of each join's member
     private int _nextGroup;
     private bool _lastAddedFounded;
 
@@ -61,7 +65,7 @@ internal sealed class LinuxDeviceGrouping
     public static IsolationGroups Build(PciTopology topology)
     {
         var run = Probe(topology);
-        return IsolationGroups.Assemble(topology, GroupingPolicy.Linux, [.. run._group], run._joins);
+        return IsolationGroups.Assemble(topology, GroupingPolicy.Linux, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(run._group), run._joins, run._joinMembers);
     }
 
     public int GroupOf(Sbdf function)
@@ -106,7 +110,11 @@ internal sealed class LinuxDeviceGrouping
         // A group the last hot-added function founded has no other member: nothing was probed after it.
         if (_lastAddedFounded) _nextGroup--;
         _lastAddedFounded = false;
-        if (_joins.Count > 0 && _joins[^1].Member == function) _joins.RemoveAt(_joins.Count - 1);
+        if (_joins.Count > 0 && _joins[^1].Member == function)
+        {
+            _joins.RemoveAt(_joins.Count - 1);
+            _joinMembers.RemoveAt(_joinMembers.Count - 1);
+        }
         _nodes.RemoveAt(i);
         _acs.RemoveAt(i);
         _pathIsolated.RemoveAt(i);
@@ -145,7 +153,7 @@ internal sealed class LinuxDeviceGrouping
         }
 
         // Steps 3 and 4: DMA aliases on the anchor's bus, then its non-ACS multifunction siblings.
-        Array.Clear(_devfnSeen);
+        _probeStamp++;
         int via = None;
         int found = AliasGroup(pdev, ref via);
         if (found != None) return Join(GroupJoinKind.DmaAlias, dev, via, found);
@@ -157,6 +165,7 @@ internal sealed class LinuxDeviceGrouping
     private int Join(GroupJoinKind kind, int member, int via, int group)
     {
         _joins.Add(new GroupJoin(kind, _nodes[member].Address, _nodes[via].Address));
+        _joinMembers.Add(member);
         return group;
     }
 
@@ -174,8 +183,8 @@ internal sealed class LinuxDeviceGrouping
     private int AliasGroup(int pdev, ref int via)
     {
         var node = _nodes[pdev];
-        if (_devfnSeen[node.Address.DevFn]) return None;
-        _devfnSeen[node.Address.DevFn] = true;
+        if (_devfnSeenAt[node.Address.DevFn] == _probeStamp) return None;
+        _devfnSeenAt[node.Address.DevFn] = _probeStamp;
         if (_group[pdev] != None) { via = pdev; return _group[pdev]; }
         if (!_busHasAliases[pdev]) return None;
         foreach (int tmp in _topology.OnBus(node.Address.Segment, node.Address.Bus))

@@ -24,22 +24,26 @@ namespace Bridgekeeper.Hypervisor.Isolation;
 internal sealed class StrictBusIsolation
 {
     private readonly PciTopology _topology;
-    private readonly TopologyNode[] _nodes;
+    private readonly System.Collections.Immutable.ImmutableArray<TopologyNode> _nodes;
     private readonly int[] _parent;
     private readonly bool[] _enforces;
     private readonly int[] _siblingWithoutAcs; // for a function of an MFD: a sibling lacking ACS, else -1
     private readonly int[] _switchCulprit;     // for a USP: what breaks its internal bus (-1 isolated, -2 unknown)
-    private readonly List<GroupJoin> _joins = [];
+    // Sized for a join per function (every VF of a PF without ACS joins it): no regrowth on a full segment.
+    private readonly List<GroupJoin> _joins;
+    private readonly List<int> _joinMembers; // node index of each join's member
 
     private StrictBusIsolation(PciTopology topology)
     {
         _topology = topology;
-        _nodes = [.. topology.Nodes];
+        _nodes = topology.Nodes;
         int n = _nodes.Length;
         _parent = new int[n];
         _enforces = new bool[n];
         _siblingWithoutAcs = new int[n];
         _switchCulprit = new int[n];
+        _joins = new List<GroupJoin>(n);
+        _joinMembers = new List<int>(n);
         for (int i = 0; i < n; i++)
         {
             _parent[i] = i;
@@ -58,7 +62,7 @@ internal sealed class StrictBusIsolation
         run.JoinAliases();
         var key = new int[run._nodes.Length];
         for (int i = 0; i < key.Length; i++) key[i] = run.Find(i);
-        return IsolationGroups.Assemble(topology, GroupingPolicy.Strict, key, run._joins);
+        return IsolationGroups.Assemble(topology, GroupingPolicy.Strict, key, run._joins, run._joinMembers);
     }
 
     /// <summary>ACS SV, RR, CR and UF in effect (a quirk's answer first); no single-function exemption.</summary>
@@ -146,10 +150,13 @@ internal sealed class StrictBusIsolation
 
     private void JoinVirtualFunctions()
     {
+        // VFs come after their PF's other VFs in canonical order: look each PF up once, not once per VF.
+        Sbdf lastPf = default;
+        int p = -1;
         for (int i = 0; i < _nodes.Length; i++)
         {
             if (_nodes[i].PhysicalFunction is not { } pf) continue;
-            int p = _topology.IndexOf(pf);
+            if (p < 0 || pf != lastPf) { p = _topology.IndexOf(pf); lastPf = pf; }
             if (!_enforces[p]) Union(i, p, GroupJoinKind.VirtualFunctionWithoutPfAcs);
         }
     }
@@ -176,6 +183,7 @@ internal sealed class StrictBusIsolation
         int a = Find(member), b = Find(via);
         if (a == b && kind != GroupJoinKind.MultiFunctionWithoutAcs) return;
         _joins.Add(new GroupJoin(kind, _nodes[member].Address, _nodes[via].Address, culprit));
+        _joinMembers.Add(member);
         if (a != b) _parent[Math.Max(a, b)] = Math.Min(a, b);
     }
 

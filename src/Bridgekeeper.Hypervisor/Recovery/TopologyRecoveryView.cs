@@ -15,9 +15,11 @@ namespace Bridgekeeper.Hypervisor.Recovery;
 public sealed class TopologyRecoveryView(Func<PciTopology> current) : IErrorHierarchy, IRecoveryScopeProvider
 {
     private PciTopology? _cachedFor;
-    private readonly Dictionary<Sbdf, ImmutableArray<Sbdf>> _below = [];
+    // Each list also kept as the IReadOnlyList it is handed out as, boxed once: the correctable-error
+    // path asks for it on every error and must not box an ImmutableArray each time.
+    private readonly Dictionary<Sbdf, (ImmutableArray<Sbdf> Array, IReadOnlyList<Sbdf> List)> _below = [];
 
-    public IReadOnlyList<Sbdf> FunctionsBelow(Sbdf rootPort) => BelowOf(rootPort);
+    public IReadOnlyList<Sbdf> FunctionsBelow(Sbdf rootPort) => Below(rootPort).List;
 
     public PciePortType PortTypeOf(Sbdf function) =>
         Topology.TryGet(function, out var n) && n.PortType is PciePortType t ? t : PciePortType.Endpoint;
@@ -29,7 +31,7 @@ public sealed class TopologyRecoveryView(Func<PciTopology> current) : IErrorHier
         var bridge = node.PortType is PciePortType.RootPort or PciePortType.DownstreamPort && node.IsBridge
             ? node
             : topology.Upstream(node) ?? throw new InvalidOperationException($"{function} sits on a root bus: no bridge can reset it (an RCiEP needs FLR)");
-        return new RecoveryScope(bridge.Address, BelowOf(bridge.Address));
+        return new RecoveryScope(bridge.Address, Below(bridge.Address).Array);
     }
 
     private PciTopology Topology
@@ -42,10 +44,14 @@ public sealed class TopologyRecoveryView(Func<PciTopology> current) : IErrorHier
         }
     }
 
-    private ImmutableArray<Sbdf> BelowOf(Sbdf bridge)
+    private (ImmutableArray<Sbdf> Array, IReadOnlyList<Sbdf> List) Below(Sbdf bridge)
     {
         var topology = Topology;
-        if (!_below.TryGetValue(bridge, out var list)) _below[bridge] = list = topology.Below(topology[bridge]);
-        return list;
+        if (!_below.TryGetValue(bridge, out var below))
+        {
+            var array = topology.Below(topology[bridge]);
+            _below[bridge] = below = (array, array);
+        }
+        return below;
     }
 }
