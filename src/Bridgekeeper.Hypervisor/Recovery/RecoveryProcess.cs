@@ -52,11 +52,24 @@ public sealed class RecoveryProcess
 
     // ---- inputs -------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Another uncorrectable error in the scope. Before the reset, an error on a function that had
+    /// not failed yet joins this recovery (the same reset covers it); a function failing again is
+    /// not trusted: it alone is quarantined and its owner told, the other owners go on (issue 6:
+    /// "no other owner is disturbed"). Once the reset has started, any error fails the recovery.
+    /// </summary>
     public void OnSecondError(ErrorReport report)
     {
+        bool again = _errors.Exists(e => e.Device == report.Device);
         _errors.Add(report.Log);
         if (report.Severity == ErrorSeverity.Fatal) Severity = ErrorSeverity.Fatal;
-        Fire(RecoveryTrigger.SecondError);
+        if (_dmaBlocked || IsFinished) { Fire(RecoveryTrigger.SecondError); return; }
+        if (!again) return;
+        foreach (var p in Participants)
+            if (p.Function == report.Device && p.Fate == ParticipantFate.Active) End(p, ParticipantFate.Failed, "another error during recovery");
+        if (Count(ParticipantFate.Active) == 0) { Fire(RecoveryTrigger.SecondError); return; }
+        if (State == RecoveryState.AwaitingQuiesce && AllQuiesced()) Fire(RecoveryTrigger.AllQuiesced);
+        else if (State is RecoveryState.AwaitingDetectedVotes or RecoveryState.AwaitingMmioVotes && AllAnswered()) VotesIn();
     }
 
     /// <summary>An owner's answer; false when it came too late (the step already timed out).</summary>
@@ -93,7 +106,7 @@ public sealed class RecoveryProcess
     {
         if (IsFinished) return;
         var next = RecoveryTransitions.Apply(State, trigger);
-        if (next == State) return; // absorbed (a second error before the reset)
+        if (next == State) return;
         _ctx.Timers.Cancel(_timer);
         _epoch++;
         State = next;
@@ -318,7 +331,9 @@ public sealed class RecoveryProcess
         var fate = why switch
         {
             RecoveryTrigger.LinkDown => ParticipantFate.Removed,
-            RecoveryTrigger.SecondError => ParticipantFate.Broken,
+            // After the reset started the function failed again despite it: never trusted again.
+            // Before, it was never reset and may be tested and reassigned later: quarantine.
+            RecoveryTrigger.SecondError => _dmaBlocked ? ParticipantFate.Broken : ParticipantFate.Failed,
             _ => ParticipantFate.Failed,
         };
         foreach (var p in Participants)
