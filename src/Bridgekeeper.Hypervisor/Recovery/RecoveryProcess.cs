@@ -19,6 +19,7 @@ public sealed class RecoveryProcess
     private readonly RecoveryContext _ctx;
     private readonly Queue<RecoveryTrigger> _triggers = new();
     private readonly List<DeviceErrorLog> _errors = [];
+    private readonly Dictionary<Sbdf, RecoveryParticipant> _pfOfVf = [];
     private bool _stepping, _dmaBlocked, _sbrAsserted, _linkLost;
     private long _epoch;
     private TimerHandle _timer = TimerHandle.None;
@@ -31,8 +32,20 @@ public sealed class RecoveryProcess
         First = first;
         Severity = first.Severity;
         _errors.Add(first.Log);
+        // PFs first: their saved SR-IOV state names the VFs, whose Vendor ID reads 0xFFFF (§9.3.4.1.1)
+        // so the store would not capture them by probing.
+        var vfs = new HashSet<Sbdf>();
         foreach (var f in scope.Functions)
-            Participants.Add(new RecoveryParticipant(f, ctx.Owners.OwnerOf(f), ctx.Snapshots.GetOrCapture(f)));
+            if (ctx.Snapshots.GetOrCapture(f) is { EnablesVirtualFunctions: true } pf)
+                foreach (var vf in pf.VirtualFunctions()) vfs.Add(vf);
+        foreach (var f in scope.Functions)
+        {
+            var snapshot = ctx.Snapshots.GetOrCapture(f) ?? (vfs.Contains(f) ? ctx.Snapshots.Save(f) : null);
+            Participants.Add(new RecoveryParticipant(f, ctx.Owners.OwnerOf(f), snapshot));
+        }
+        foreach (var p in Participants)
+            if (p.Snapshot is { EnablesVirtualFunctions: true } pf)
+                foreach (var vf in pf.VirtualFunctions()) _pfOfVf.TryAdd(vf, p);
     }
 
     public RecoveryScope Scope { get; }
@@ -250,7 +263,7 @@ public sealed class RecoveryProcess
         bool allReady = true;
         foreach (var p in Participants)
         {
-            if (p.Ready || p.Fate != ParticipantFate.Active) continue;
+            if (p.Ready || p.Fate != ParticipantFate.Active || _pfOfVf.ContainsKey(p.Function)) continue; // VFs wait for their PF
             uint vendor = _ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF;
             if (vendor is 0x0001 or 0xFFFF) { allReady = false; continue; }
             p.Ready = true;
@@ -264,7 +277,7 @@ public sealed class RecoveryProcess
             foreach (var p in Participants)
             {
                 if (p.Ready) { anyReady = true; continue; }
-                if (p.Fate != ParticipantFate.Active) continue;
+                if (p.Fate != ParticipantFate.Active || _pfOfVf.ContainsKey(p.Function)) continue;
                 bool gone = (_ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF) == 0xFFFF && LinkDown();
                 End(p, gone ? ParticipantFate.Removed : ParticipantFate.Broken, gone ? "gone after reset (surprise removal)" : "not ready within the readiness limit");
             }
@@ -279,9 +292,30 @@ public sealed class RecoveryProcess
 
     private void RestoreAndSlotReset()
     {
+        bool vfsPending = false;
         foreach (var p in Participants)
         {
+            if (_pfOfVf.ContainsKey(p.Function)) { vfsPending |= p.Fate == ParticipantFate.Active; continue; }
             if (!p.Ready || p.Fate != ParticipantFate.Active) continue;
+            if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
+            int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
+            Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
+        }
+        // The PF restore set VF Enable again; its VFs may not be touched for 100 ms (§9.3.3.3.1).
+        if (vfsPending) { Arm(_ctx.Options.VfEnableDelay, RestoreVirtualFunctions, "vf-enable-delay"); return; }
+        ClearReporterStatus(resetFunctionsToo: false);
+        Ask(GuestRequestKind.SlotReset);
+    }
+
+    /// <summary>After the VF Enable delay: each VF whose PF came back is ready and gets its own saved state.</summary>
+    private void RestoreVirtualFunctions()
+    {
+        foreach (var p in Participants)
+        {
+            if (p.Fate != ParticipantFate.Active || !_pfOfVf.TryGetValue(p.Function, out var pf)) continue;
+            if (pf.Fate != ParticipantFate.Active || !pf.Ready) { End(p, ParticipantFate.Broken, "its PF did not come back after the reset"); continue; }
+            p.Ready = true;
+            Emit(EventKinds.DeviceReady, p, "VF ready after VF Enable", D("after_reset_us", (_ctx.Timers.Now - _deassertedAt).Microseconds));
             if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
             int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
             Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
