@@ -62,7 +62,7 @@ public sealed class DeviceAssigner(
     {
         var old = owners.OwnerOf(function);
         if (old.Kind is OwnerKind.Broken or OwnerKind.Quarantine) return old;
-        Move(function, Owner.Quarantine);
+        Move(function, Owner.Quarantine, touchDevice: false);
         Emit(EventKinds.DeviceQuarantined, function, old.IsGuest ? old.Domain : null, $"{function} quarantined (was {old}): {reason}");
         return old;
     }
@@ -72,7 +72,7 @@ public sealed class DeviceAssigner(
     {
         var old = owners.OwnerOf(function);
         if (old.Kind == OwnerKind.Broken) return old;
-        Move(function, Owner.Broken);
+        Move(function, Owner.Broken, touchDevice: false);
         Emit(HypervisorEventKinds.DeviceBroken, function, old.IsGuest ? old.Domain : null, $"{function} marked broken (was {old}): {reason}");
         return old;
     }
@@ -138,17 +138,24 @@ public sealed class DeviceAssigner(
         return null;
     }
 
-    private void Move(Sbdf function, Owner target)
+    /// <summary>
+    /// Moves a function to a new owner. <paramref name="touchDevice"/> is false when recovery takes a
+    /// failing function away (quarantine, broken): such a function may still be in reset, not ready
+    /// (answering RRS) or gone, and no config request may reach it before it is ready (PCIe Base 6.0
+    /// §2.3.1, §6.6.1), so only the IOMMU block isolates it; its Command register is left alone.
+    /// </summary>
+    private void Move(Sbdf function, Owner target, bool touchDevice = true)
     {
         var old = owners.OwnerOf(function);
         views.TearDown(old, function);
         interrupts.UnmapDevice(itsDeviceIdOf(function));
-        config.WithConfigLock(p =>
-        {
-            uint command = p.Read(function, ConfigHeader.Command, 2);
-            p.Write(function, ConfigHeader.Command, 2,
-                command & ~(uint)(ConfigHeader.CommandMemorySpace | ConfigHeader.CommandIoSpace | ConfigHeader.CommandBusMaster));
-        });
+        if (touchDevice)
+            config.WithConfigLock(p =>
+            {
+                uint command = p.Read(function, ConfigHeader.Command, 2);
+                p.Write(function, ConfigHeader.Command, 2,
+                    command & ~(uint)(ConfigHeader.CommandMemorySpace | ConfigHeader.CommandIoSpace | ConfigHeader.CommandBusMaster));
+            });
         SwitchIommu(function, target);
         foreach (var phantom in topology.PhantomFunctionsOf(function))
             SwitchIommu(phantom, target);

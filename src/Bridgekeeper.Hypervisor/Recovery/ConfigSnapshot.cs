@@ -11,6 +11,8 @@ namespace Bridgekeeper.Hypervisor.Recovery;
 /// otherwise), then the header (type 0: dwords 15..10, BARs 9..4, then 3..0 so Command comes last;
 /// type 1: 15..12, 9..11, 8..0), then MSI (address/data before the enabling control word) and the
 /// MSI-X control word. A dword is written only when it differs from what the function reads.
+/// Last, a PF's SR-IOV state (Linux <c>sriov_restore_state</c>, drivers/pci/iov.c): ARI Capable
+/// Hierarchy, System Page Size, VF BARs, NumVFs, then the Control word with VF Enable / VF MSE.
 /// Also carries what readiness needs: Immediate Readiness and the RTR times.
 /// </summary>
 public sealed class ConfigSnapshot
@@ -38,6 +40,10 @@ public sealed class ConfigSnapshot
     private readonly uint[] _aer = new uint[AerRegisters.Length];
     private readonly uint[] _msi = new uint[6];
     private ushort _msixControl;
+    private int? _sriov;
+    private readonly uint[] _vfBars = new uint[6];
+    private uint _systemPageSize;
+    private ushort _sriovControl, _numVfs, _firstVfOffset, _vfStride;
 
     private ConfigSnapshot(Sbdf function, FunctionCapabilities caps)
     {
@@ -61,6 +67,21 @@ public sealed class ConfigSnapshot
 
     public bool IsRootPort { get; private set; }
 
+    /// <summary>True for a PF that had VF Enable set with NumVFs &gt; 0 when saved.</summary>
+    public bool EnablesVirtualFunctions => _sriov is not null && (_sriovControl & SriovCapability.VfEnable) != 0 && _numVfs > 0;
+
+    /// <summary>The VFs this PF had enabled when saved (Routing ID = PF + First VF Offset + (n-1) * VF Stride, §9.3.3.9-10).</summary>
+    public IEnumerable<Sbdf> VirtualFunctions()
+    {
+        if (!EnablesVirtualFunctions) yield break;
+        for (int n = 1; n <= _numVfs; n++)
+        {
+            int rid = Function.RequesterId.Value + _firstVfOffset + (n - 1) * _vfStride;
+            if (rid > 0xFFFF) yield break;
+            yield return Sbdf.FromRequesterId(Function.Segment, new RequesterId((ushort)rid));
+        }
+    }
+
     public static ConfigSnapshot Capture(IConfigAccess config, Sbdf function, FunctionCapabilities caps, bool aerNative)
     {
         var s = new ConfigSnapshot(function, caps);
@@ -76,6 +97,16 @@ public sealed class ConfigSnapshot
         if (caps.Msi is int m)
             for (int i = 0; i < s._msi.Length; i++) s._msi[i] = config.Read(function, m + 4 * i, 4);
         if (caps.MsiX is int x) s._msixControl = (ushort)config.Read(function, x + 2, 2);
+        if (ConfigCapabilityFinder.FindExtended(config, function, ExtendedCapabilityId.SingleRootIov) is int v)
+        {
+            s._sriov = v;
+            s._sriovControl = (ushort)config.Read(function, v + SriovCapability.Control, 2);
+            s._numVfs = (ushort)config.Read(function, v + SriovCapability.NumVfs, 2);
+            s._firstVfOffset = (ushort)config.Read(function, v + SriovCapability.FirstVfOffset, 2);
+            s._vfStride = (ushort)config.Read(function, v + SriovCapability.VfStride, 2);
+            s._systemPageSize = config.Read(function, v + SriovCapability.SystemPageSize, 4);
+            for (int i = 0; i < s._vfBars.Length; i++) s._vfBars[i] = config.Read(function, v + SriovCapability.VfBar0 + 4 * i, 4);
+        }
         if (caps.ReadinessTimeReporting is int r)
         {
             uint r1 = config.Read(function, r + ReadinessTimeReportingCapability.Register1, 4);
@@ -112,11 +143,31 @@ public sealed class ConfigSnapshot
             writes += WriteIfDifferent(config, m + 2, 2, _msi[0] >> 16);
         }
         if (Capabilities.MsiX is int x) writes += WriteIfDifferent(config, x + 2, 2, _msixControl);
+        if (_sriov is int v) writes += RestoreSriov(config, v);
         if (aerNative && Capabilities.PciExpress is int pe)
         {
             config.Write(Function, pe + PciExpressCapability.DeviceStatus, 2, 0x000F); // pcie_clear_device_status
             writes++;
         }
+        return writes;
+    }
+
+    /// <summary>
+    /// Linux <c>sriov_restore_state</c>: nothing when VF Enable survived; else ARI Capable Hierarchy
+    /// first (First VF Offset and VF Stride depend on it, §9.3.3.3.5), System Page Size before the VF
+    /// BARs (their size and alignment follow it, §9.3.3.13), NumVFs, then Control with VF Enable and
+    /// VF MSE. The caller waits before touching the VFs (100 ms after VF Enable, §9.3.3.3.1).
+    /// </summary>
+    private int RestoreSriov(IConfigAccess config, int at)
+    {
+        uint control = config.Read(Function, at + SriovCapability.Control, 2);
+        if ((control & SriovCapability.VfEnable) != 0) return 0;
+        int writes = WriteIfDifferent(config, at + SriovCapability.Control, 2,
+            (control & ~(uint)SriovCapability.AriCapableHierarchy) | (_sriovControl & (uint)SriovCapability.AriCapableHierarchy));
+        writes += WriteIfDifferent(config, at + SriovCapability.SystemPageSize, 4, _systemPageSize);
+        for (int i = 0; i < _vfBars.Length; i++) writes += WriteIfDifferent(config, at + SriovCapability.VfBar0 + 4 * i, 4, _vfBars[i]);
+        writes += WriteIfDifferent(config, at + SriovCapability.NumVfs, 2, _numVfs);
+        writes += WriteIfDifferent(config, at + SriovCapability.Control, 2, _sriovControl);
         return writes;
     }
 

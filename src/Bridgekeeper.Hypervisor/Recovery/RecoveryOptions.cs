@@ -23,6 +23,9 @@ public sealed record RecoveryOptions
     /// <summary>A function still answering RRS this long after the reset is not coming back (§6.6.1: 1.0 s).</summary>
     public SimTime ReadinessLimit { get; init; } = SimTime.FromMilliseconds(1000);
 
+    /// <summary>Wait after a PF's VF Enable is restored before its VFs are touched (PCIe Base 6.0 §9.3.3.3.1: 100 ms).</summary>
+    public SimTime VfEnableDelay { get; init; } = SimTime.FromMilliseconds(100);
+
     /// <summary>Longest interval between RRS polls (Linux doubles from 1 ms; capped to keep latency near the floor).</summary>
     public SimTime MaxPollInterval { get; init; } = SimTime.FromMilliseconds(4);
 

@@ -19,6 +19,7 @@ public sealed class RecoveryProcess
     private readonly RecoveryContext _ctx;
     private readonly Queue<RecoveryTrigger> _triggers = new();
     private readonly List<DeviceErrorLog> _errors = [];
+    private readonly Dictionary<Sbdf, RecoveryParticipant> _pfOfVf = [];
     private bool _stepping, _dmaBlocked, _sbrAsserted, _linkLost;
     private long _epoch;
     private TimerHandle _timer = TimerHandle.None;
@@ -31,8 +32,20 @@ public sealed class RecoveryProcess
         First = first;
         Severity = first.Severity;
         _errors.Add(first.Log);
+        // PFs first: their saved SR-IOV state names the VFs, whose Vendor ID reads 0xFFFF (§9.3.4.1.1)
+        // so the store would not capture them by probing.
+        var vfs = new HashSet<Sbdf>();
         foreach (var f in scope.Functions)
-            Participants.Add(new RecoveryParticipant(f, ctx.Owners.OwnerOf(f), ctx.Snapshots.GetOrCapture(f)));
+            if (ctx.Snapshots.GetOrCapture(f) is { EnablesVirtualFunctions: true } pf)
+                foreach (var vf in pf.VirtualFunctions()) vfs.Add(vf);
+        foreach (var f in scope.Functions)
+        {
+            var snapshot = ctx.Snapshots.GetOrCapture(f) ?? (vfs.Contains(f) ? ctx.Snapshots.Save(f) : null);
+            Participants.Add(new RecoveryParticipant(f, ctx.Owners.OwnerOf(f), snapshot));
+        }
+        foreach (var p in Participants)
+            if (p.Snapshot is { EnablesVirtualFunctions: true } pf)
+                foreach (var vf in pf.VirtualFunctions()) _pfOfVf.TryAdd(vf, p);
     }
 
     public RecoveryScope Scope { get; }
@@ -52,11 +65,24 @@ public sealed class RecoveryProcess
 
     // ---- inputs -------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Another uncorrectable error in the scope. Before the reset, an error on a function that had
+    /// not failed yet joins this recovery (the same reset covers it); a function failing again is
+    /// not trusted: it alone is quarantined and its owner told, the other owners go on (issue 6:
+    /// "no other owner is disturbed"). Once the reset has started, any error fails the recovery.
+    /// </summary>
     public void OnSecondError(ErrorReport report)
     {
+        bool again = _errors.Exists(e => e.Device == report.Device);
         _errors.Add(report.Log);
         if (report.Severity == ErrorSeverity.Fatal) Severity = ErrorSeverity.Fatal;
-        Fire(RecoveryTrigger.SecondError);
+        if (_dmaBlocked || IsFinished) { Fire(RecoveryTrigger.SecondError); return; }
+        if (!again) return;
+        foreach (var p in Participants)
+            if (p.Function == report.Device && p.Fate == ParticipantFate.Active) End(p, ParticipantFate.Failed, "another error during recovery");
+        if (Count(ParticipantFate.Active) == 0) { Fire(RecoveryTrigger.SecondError); return; }
+        if (State == RecoveryState.AwaitingQuiesce && AllQuiesced()) Fire(RecoveryTrigger.AllQuiesced);
+        else if (State is RecoveryState.AwaitingDetectedVotes or RecoveryState.AwaitingMmioVotes && AllAnswered()) VotesIn();
     }
 
     /// <summary>An owner's answer; false when it came too late (the step already timed out).</summary>
@@ -93,7 +119,7 @@ public sealed class RecoveryProcess
     {
         if (IsFinished) return;
         var next = RecoveryTransitions.Apply(State, trigger);
-        if (next == State) return; // absorbed (a second error before the reset)
+        if (next == State) return;
         _ctx.Timers.Cancel(_timer);
         _epoch++;
         State = next;
@@ -237,7 +263,7 @@ public sealed class RecoveryProcess
         bool allReady = true;
         foreach (var p in Participants)
         {
-            if (p.Ready || p.Fate != ParticipantFate.Active) continue;
+            if (p.Ready || p.Fate != ParticipantFate.Active || _pfOfVf.ContainsKey(p.Function)) continue; // VFs wait for their PF
             uint vendor = _ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF;
             if (vendor is 0x0001 or 0xFFFF) { allReady = false; continue; }
             p.Ready = true;
@@ -251,7 +277,7 @@ public sealed class RecoveryProcess
             foreach (var p in Participants)
             {
                 if (p.Ready) { anyReady = true; continue; }
-                if (p.Fate != ParticipantFate.Active) continue;
+                if (p.Fate != ParticipantFate.Active || _pfOfVf.ContainsKey(p.Function)) continue;
                 bool gone = (_ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF) == 0xFFFF && LinkDown();
                 End(p, gone ? ParticipantFate.Removed : ParticipantFate.Broken, gone ? "gone after reset (surprise removal)" : "not ready within the readiness limit");
             }
@@ -266,9 +292,30 @@ public sealed class RecoveryProcess
 
     private void RestoreAndSlotReset()
     {
+        bool vfsPending = false;
         foreach (var p in Participants)
         {
+            if (_pfOfVf.ContainsKey(p.Function)) { vfsPending |= p.Fate == ParticipantFate.Active; continue; }
             if (!p.Ready || p.Fate != ParticipantFate.Active) continue;
+            if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
+            int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
+            Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
+        }
+        // The PF restore set VF Enable again; its VFs may not be touched for 100 ms (§9.3.3.3.1).
+        if (vfsPending) { Arm(_ctx.Options.VfEnableDelay, RestoreVirtualFunctions, "vf-enable-delay"); return; }
+        ClearReporterStatus(resetFunctionsToo: false);
+        Ask(GuestRequestKind.SlotReset);
+    }
+
+    /// <summary>After the VF Enable delay: each VF whose PF came back is ready and gets its own saved state.</summary>
+    private void RestoreVirtualFunctions()
+    {
+        foreach (var p in Participants)
+        {
+            if (p.Fate != ParticipantFate.Active || !_pfOfVf.TryGetValue(p.Function, out var pf)) continue;
+            if (pf.Fate != ParticipantFate.Active || !pf.Ready) { End(p, ParticipantFate.Broken, "its PF did not come back after the reset"); continue; }
+            p.Ready = true;
+            Emit(EventKinds.DeviceReady, p, "VF ready after VF Enable", D("after_reset_us", (_ctx.Timers.Now - _deassertedAt).Microseconds));
             if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
             int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
             Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
@@ -318,7 +365,9 @@ public sealed class RecoveryProcess
         var fate = why switch
         {
             RecoveryTrigger.LinkDown => ParticipantFate.Removed,
-            RecoveryTrigger.SecondError => ParticipantFate.Broken,
+            // After the reset started the function failed again despite it: never trusted again.
+            // Before, it was never reset and may be tested and reassigned later: quarantine.
+            RecoveryTrigger.SecondError => _dmaBlocked ? ParticipantFate.Broken : ParticipantFate.Failed,
             _ => ParticipantFate.Failed,
         };
         foreach (var p in Participants)

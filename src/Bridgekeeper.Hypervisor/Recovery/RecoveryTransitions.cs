@@ -6,8 +6,10 @@ namespace Bridgekeeper.Hypervisor.Recovery;
 
 /// <summary>
 /// The recovery state machine as data. A pair missing here is an illegal transition and throws.
-/// A second error before the reset is absorbed (the reset clears it too); once the reset has
-/// started it means the device cannot be trusted, and recovery fails.
+/// Before the reset, <see cref="RecoveryProcess.OnSecondError"/> absorbs an error on a new function
+/// and quarantines a function failing again; SecondError reaches the machine there only when no
+/// function is left, and fails it. Once the reset has started any error means the scope cannot be
+/// trusted: recovery fails and every function is broken.
 /// </summary>
 public static class RecoveryTransitions
 {
@@ -19,16 +21,16 @@ public static class RecoveryTransitions
             [(AwaitingDetectedVotes, NoResetNeeded)] = AwaitingMmioVotes,
             [(AwaitingDetectedVotes, ResetNeeded)] = AwaitingQuiesce,     // a silent owner counts as NEED_RESET
             [(AwaitingDetectedVotes, Unrecoverable)] = Failed,
-            [(AwaitingDetectedVotes, SecondError)] = AwaitingDetectedVotes,
+            [(AwaitingDetectedVotes, SecondError)] = Failed,
 
             [(AwaitingMmioVotes, Recovered)] = Complete,
             [(AwaitingMmioVotes, ResetNeeded)] = AwaitingQuiesce,
             [(AwaitingMmioVotes, Unrecoverable)] = Failed,
-            [(AwaitingMmioVotes, SecondError)] = AwaitingMmioVotes,
+            [(AwaitingMmioVotes, SecondError)] = Failed,
 
             [(AwaitingQuiesce, AllQuiesced)] = ResetAsserted,
             [(AwaitingQuiesce, StepTimeout)] = ResetAsserted,             // nothing hangs: the reset goes ahead
-            [(AwaitingQuiesce, SecondError)] = AwaitingQuiesce,
+            [(AwaitingQuiesce, SecondError)] = Failed,
 
             [(ResetAsserted, HoldElapsed)] = AwaitingLinkUp,
             [(ResetAsserted, SecondError)] = Failed,

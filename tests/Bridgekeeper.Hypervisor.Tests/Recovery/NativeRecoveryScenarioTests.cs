@@ -268,6 +268,28 @@ public sealed class NativeRecoveryScenarioTests
     }
 
     [Fact]
+    public void A_function_failing_again_before_the_reset_is_quarantined_alone_and_the_other_owner_recovers()
+    {
+        using var rig = new RecoveryRig();
+        rig.Assign(A, D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(30)));
+        rig.Assign(B, D2, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(30)));
+        rig.Run(1);
+        rig.RaiseNative(A, AerCapability.MalformedTlp);
+        rig.Run(5);
+        rig.Loop.RunFor(new SimTime(100_000)); // off the DMA generator's 250 µs grid, so no DMA shares the quarantine's instant
+        rig.RaiseNative(A, AerCapability.CompletionTimeout);
+        rig.Run(1000);
+        Assert.True(rig.Owners.Quarantined.ContainsKey(A));
+        Assert.False(rig.Owners.Quarantined.ContainsKey(B));
+        Assert.False(rig.Owners.Broken.ContainsKey(B));
+        Assert.Single(rig.Sink.OfKind(EventKinds.SbrAssert));
+        Assert.Single(rig.Sink.OfKind(EventKinds.RecoveryComplete));
+        Assert.Contains(rig.Sink.OfKind(EventKinds.OwnerResumed), e => e.Device == B);
+        Assert.DoesNotContain(rig.Sink.OfKind(EventKinds.OwnerResumed), e => e.Device == A);
+        RecoveryInvariants.CheckAll(rig);
+    }
+
+    [Fact]
     public void The_same_scenario_gives_a_byte_identical_timeline()
     {
         static string Run()
