@@ -26,4 +26,12 @@ public enum GuestRequestKind
     DeviceRemoved,
     /// <summary>Permanent failure: the device stays visible but is dead (Linux's pci_channel_io_perm_failure).</summary>
     PermanentFailure,
+    /// <summary>
+    /// Paravirtual "stop I/O, a reset is coming": the merged vote decided a reset of the scope and
+    /// this owner (which voted CAN_RECOVER, or had not been told to stop yet) must quiesce before the
+    /// Secondary Bus Reset hits its device (issue 6). It answers like its quiesce: the explicit call
+    /// or a trapped SBR write in its virtual root port; no vote. Linux has no such callback because
+    /// there the kernel owns every driver it resets; here the owners are other domains.
+    /// </summary>
+    ResetPending,
 }

@@ -25,8 +25,8 @@ public sealed class RecoveryParticipant(Sbdf function, DeviceOwner? owner, Confi
 
     /// <summary>
     /// The reset waits for this owner: it voted NEED_RESET, or the error was fatal (the channel is
-    /// frozen, so its driver stops I/O). An owner that could recover and is reset only because of
-    /// another is not waited for: its DMA is blocked anyway and slot_reset tells it of the reset.
+    /// frozen, so its driver stops I/O), or it could recover but the scope is reset because of
+    /// another owner and it was sent <see cref="GuestRequestKind.ResetPending"/> (issue 6).
     /// </summary>
     public bool MustQuiesce { get; set; }
 

@@ -196,8 +196,24 @@ public sealed class RecoveryProcess
         foreach (var p in Participants)
             p.MustQuiesce |= p.IsActiveOwner && (p.LastVote == RecoveryVote.NeedReset || Severity == ErrorSeverity.Fatal);
         bool needReset = Severity == ErrorSeverity.Fatal || silent || merged == RecoveryVote.NeedReset || AnyGaveUp();
-        if (needReset) Fire(RecoveryTrigger.ResetNeeded);
+        if (needReset) { WarnOfReset(); Fire(RecoveryTrigger.ResetNeeded); }
         else Fire(State == RecoveryState.AwaitingDetectedVotes ? RecoveryTrigger.NoResetNeeded : RecoveryTrigger.Recovered);
+    }
+
+    /// <summary>
+    /// The reset covers the whole scope, so every active owner that was not asked to stop (it voted
+    /// CAN_RECOVER on a non-fatal error) is told a reset is coming and waited for like the others:
+    /// the SBR must never hit a device whose owner still runs I/O on it (issue 6).
+    /// </summary>
+    private void WarnOfReset()
+    {
+        foreach (var p in Participants)
+        {
+            if (!p.IsActiveOwner || p.MustQuiesce || p.Quiesced) continue;
+            p.MustQuiesce = true;
+            _ctx.Send(this, p, GuestRequestKind.ResetPending, Severity);
+            Emit(EventKinds.OwnerNotified, p, "reset pending: stop I/O", D("step", nameof(GuestRequestKind.ResetPending)));
+        }
     }
 
     private void AwaitQuiesce()

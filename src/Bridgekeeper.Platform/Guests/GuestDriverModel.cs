@@ -70,6 +70,10 @@ public sealed class GuestDriverModel(DomainId domain, GuestDriverProfile profile
                     && Profile.DetectedVote is not (RecoveryVote.Disconnect or RecoveryVote.NoAerDriver))
                     timers.Schedule(Profile.QuiesceTime, () => Quiesce(request), $"{Domain}-quiesce");
                 break;
+            case GuestRequestKind.ResetPending:
+                // "Stop I/O, a reset is coming": the same quiesce as for a reset it asked for itself.
+                if (Profile.Answers) timers.Schedule(Profile.QuiesceTime, () => Quiesce(request), $"{Domain}-quiesce");
+                break;
             case GuestRequestKind.MmioEnabled: Answer(request, Profile.MmioVote); break;
             case GuestRequestKind.SlotReset: Answer(request, Profile.SlotResetVote); break;
             case GuestRequestKind.Resume: Dma?.SetRunning(request.PhysicalDevice, true); break;
