@@ -77,6 +77,22 @@ public class InvariantTests
     }
 
     [Fact]
+    public void An_owner_whose_function_was_quarantined_away_no_longer_holds_up_the_reset()
+    {
+        // Campaign seeds 1037, 203, 568: a second error during recovery quarantines the guest's function,
+        // then the reset goes ahead without that guest's quiesce; the guest owns nothing in the scope any more.
+        var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
+        int sbr = events.FindIndex(e => e.Kind == EventKinds.SbrAssert);
+        var quarantine = TimelineEvent.Of(events[sbr].Time, EventKinds.DeviceQuarantined, Nvme, new DomainId(1), "another error during recovery");
+        events.Insert(sbr, quarantine);
+        Assert.Empty(InvariantSet.Check(events, Logged()));
+
+        // Quarantine of the function from some other domain releases nothing.
+        events[sbr] = quarantine with { Domain = new DomainId(7) };
+        Assert.Contains(InvariantSet.Check(events, Logged()), b => b.Invariant == "sbr-after-owners-quiesced");
+    }
+
+    [Fact]
     public void An_owner_waiting_in_another_reset_scope_does_not_hold_up_this_reset()
     {
         // A second recovery on Nic0 (below the upstream port, not below the downstream port) told d2, who has not quiesced.

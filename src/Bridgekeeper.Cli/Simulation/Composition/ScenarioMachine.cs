@@ -169,10 +169,11 @@ public sealed class ScenarioMachine
     private static PlatformDescription LoadPlatform(Scenario s)
     {
         if (s.Platform.FilePath is { } path) return PlatformYamlReader.ReadFile(path);
+        if (s.Platform.BuiltInName is { } name && DrawnPlatforms.SeedOf(name) is { } drawn) return DrawnPlatforms.Get(drawn).Description;
         return s.Platform.BuiltInName switch
         {
             "arm-server" => ArmServer.Value,
-            var other => throw new ScenarioFormatException(s.Platform.At, "platform", $"no built-in platform named '{other}' (built in: arm-server)"),
+            var other => throw new ScenarioFormatException(s.Platform.At, "platform", $"no built-in platform named '{other}' (built in: arm-server, random:N)"),
         };
     }
 

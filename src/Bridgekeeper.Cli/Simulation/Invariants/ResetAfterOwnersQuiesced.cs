@@ -10,7 +10,8 @@ namespace Bridgekeeper.Cli.Simulation.Invariants;
 /// "did not quiesce in time" with <c>timed_out</c>), or by an <c>owner-vote</c> that timed out
 /// (<c>timedOut</c>/<c>timed_out</c> true, or vote <c>timeout</c>), that gave the device up
 /// (<c>Disconnect</c>) or that says it has no error handler at all (<c>NoAerDriver</c>: there is no
-/// driver I/O to lose, Linux's PCI_ERS_RESULT_NO_AER_DRIVER). Owners are tracked per function, and a
+/// driver I/O to lose, Linux's PCI_ERS_RESULT_NO_AER_DRIVER), or by <c>device-quarantined</c> of that
+/// function from that owner (it is no longer the owner). Owners are tracked per function, and a
 /// reset only waits for functions below its bridge (<see cref="SimulationObservations.IsBelow"/>), so
 /// two recoveries of disjoint scopes running at once do not hold each other up.
 /// </summary>
@@ -35,6 +36,11 @@ public sealed class ResetAfterOwnersQuiesced : IInvariant
                     waiting.Remove(device);
                     break;
                 case EventKinds.OwnerVote when ReleasesReset(e):
+                    waiting.Remove(device);
+                    break;
+                case EventKinds.DeviceQuarantined when e.Domain is { } from && waiting.TryGetValue(device, out var owner) && owner == from:
+                    // The hypervisor took the function away from its owner (Xen's dom_io): the owner has
+                    // no I/O left on it for a reset to lose, so it no longer holds the reset up.
                     waiting.Remove(device);
                     break;
                 case EventKinds.SbrAssert:
