@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Bridgekeeper.Pci;
 
 namespace Bridgekeeper.Platform;
@@ -40,8 +42,11 @@ internal sealed class MachineAssembler(PlatformDescription description, MachineO
         }
         else
         {
-            DeviceCatalog.TryCreate(d.Model, d.Options, out var model);
-            functions = model!.Functions;
+            functions = Templates.GetValue(d, static d =>
+            {
+                DeviceCatalog.TryCreate(d.Model, d.Options, out var model);
+                return [.. model!.Functions.Select(Templated)];
+            });
         }
         SimFunction? first = null;
         foreach (var fm in functions)
@@ -64,6 +69,23 @@ internal sealed class MachineAssembler(PlatformDescription description, MachineO
             if (first?.SecondaryBus is null) throw new PlatformFormatException(description.Name, child.Line, "children", $"{d.Name} is not a bridge");
             Place(first.SecondaryBus, child);
         }
+    }
+
+    // Built config spaces per device of a description. Compiling a layout is most of the cost of
+    // building a machine, and a description is immutable, so every machine built from the same
+    // description (a campaign builds thousands) starts from clones of one template per function.
+    private static readonly ConditionalWeakTable<DeviceDescription, FunctionModel[]> Templates = new();
+
+    private static FunctionModel Templated(FunctionModel fm)
+    {
+        var config = fm.Config();
+        Func<int, ConfigSpace>? vf = null;
+        if (fm.VirtualFunction is { } makeVf)
+        {
+            var vfs = new ConcurrentDictionary<int, ConfigSpace>();
+            vf = n => vfs.GetOrAdd(n, makeVf).Clone();
+        }
+        return fm with { Config = config.Clone, VirtualFunction = vf };
     }
 
     private IEnumerable<HestErrorSource> HestSources()

@@ -81,10 +81,12 @@ public sealed class PcieFabric : IConfigAccess
         }
     }
 
-    public uint Read(Sbdf function, int offset, int size)
+    public uint Read(Sbdf function, int offset, int size) => ReadRouted(Route(function), offset, size);
+
+    /// <summary>A read whose target <see cref="Route"/> already found (an observer that looks at the function first routes once).</summary>
+    public uint ReadRouted(SimFunction? f, int offset, int size)
     {
         Accesses++;
-        var f = Route(function);
         if (f is null || f.Removed || f.InReset) return AllOnes(size);
         if (_clock.Now < f.ReadyAt)
             return RetryStatus(f, offset, size);
@@ -93,10 +95,12 @@ public sealed class PcieFabric : IConfigAccess
         return f.Config.Read(offset, size);
     }
 
-    public void Write(Sbdf function, int offset, int size, uint value)
+    public void Write(Sbdf function, int offset, int size, uint value) => WriteRouted(Route(function), offset, size, value);
+
+    /// <summary>A write whose target <see cref="Route"/> already found.</summary>
+    public void WriteRouted(SimFunction? f, int offset, int size, uint value)
     {
         Accesses++;
-        var f = Route(function);
         if (f is null || f.Removed || f.InReset || _clock.Now < f.ReadyAt) return;
         if (offset >= f.Config.Size && offset < ConfigSpace.ExtendedSize) return;
         WriteTo(f, offset, size, value);

@@ -23,7 +23,7 @@ public sealed class CampaignRunner(ulong firstSeed)
             ScenarioRun run;
             try
             {
-                run = ScenarioMachine.Run(scenario, seed, databasePath: null, assignmentsMayBeRefused: true, stopWhenSettled: true);
+                run = ScenarioMachine.Run(scenario, seed, databasePath: null, assignmentsMayBeRefused: true, stopWhenSettled: true, drawTopology: false);
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException or NotSupportedException or IndexOutOfRangeException)
             {

@@ -16,21 +16,23 @@ public sealed class ObservedConfigAccess(SimulatedMachine machine) : IConfigAcce
 
     public uint Read(Sbdf function, int offset, int size)
     {
-        Observe(function, offset, size, write: false);
-        return machine.Config.Read(function, offset, size);
+        var f = Observe(function, offset, size, write: false);
+        return machine.Fabric.ReadRouted(f, offset, size);
     }
 
     public void Write(Sbdf function, int offset, int size, uint value)
     {
-        Observe(function, offset, size, write: true);
-        machine.Config.Write(function, offset, size, value);
+        var f = Observe(function, offset, size, write: true);
+        machine.Fabric.WriteRouted(f, offset, size, value);
     }
 
-    private void Observe(Sbdf function, int offset, int size, bool write)
+    // Routes the request once, for the observation and for the access itself.
+    private SimFunction? Observe(Sbdf function, int offset, int size, bool write)
     {
-        var f = machine.Find(function);
-        if (f is null || f.Removed) return;
+        var f = machine.Fabric.Route(function);
+        if (f is null || f.Removed) return f;
         if (f.InReset || machine.EventLoop.Now < f.ReadyAt)
             NotReady.Add(new ConfigRequestObservation(machine.EventLoop.Now, function, offset, size, write, DeviceReady: false));
+        return f;
     }
 }

@@ -52,9 +52,11 @@ public sealed class ScenarioMachine
     private readonly bool _assignmentsMayBeRefused;
     private readonly bool _stopWhenSettled;
     private readonly RecoveryCoordinator _coordinator;
+    private readonly bool _drawTopology;
 
-    private ScenarioMachine(Scenario scenario, ulong seed, string? databasePath, bool assignmentsMayBeRefused, bool stopWhenSettled)
+    private ScenarioMachine(Scenario scenario, ulong seed, string? databasePath, bool assignmentsMayBeRefused, bool stopWhenSettled, bool drawTopology)
     {
+        _drawTopology = drawTopology;
         _assignmentsMayBeRefused = assignmentsMayBeRefused;
         _stopWhenSettled = stopWhenSettled;
         _scenario = scenario;
@@ -98,9 +100,11 @@ public sealed class ScenarioMachine
     /// For campaigns: end the run once the last fault and error are in and every recovery has finished
     /// (or at the scenario's <c>run_for</c>, whichever is first) instead of simulating the quiet tail.
     /// </param>
-    public static ScenarioRun Run(Scenario scenario, ulong seed, string? databasePath = null, bool assignmentsMayBeRefused = false, bool stopWhenSettled = false)
+    /// <param name="drawTopology">False for campaigns: no <see cref="TopologySnapshot"/> for a report nobody writes (<see cref="TopologySnapshot.Empty"/>).</param>
+    public static ScenarioRun Run(Scenario scenario, ulong seed, string? databasePath = null, bool assignmentsMayBeRefused = false, bool stopWhenSettled = false,
+        bool drawTopology = true)
     {
-        var m = new ScenarioMachine(scenario, seed, databasePath, assignmentsMayBeRefused, stopWhenSettled);
+        var m = new ScenarioMachine(scenario, seed, databasePath, assignmentsMayBeRefused, stopWhenSettled, drawTopology);
         try
         {
             return m.Play();
@@ -130,7 +134,7 @@ public sealed class ScenarioMachine
         var observed = new SimulationObservations(_dma, _config.NotReady, _rasLog.Errors, (bridge, f) => _views.Below(bridge).Contains(f));
         var breaks = InvariantSet.Check(_sink.Events, observed);
         var summary = RunSummaryBuilder.Build(_scenario.Name, _seed, _sink.Events, breaks, [.. _failures]);
-        return new ScenarioRun(_scenario, _seed, _sink.Events, observed, Snapshot(), summary);
+        return new ScenarioRun(_scenario, _seed, _sink.Events, observed, _drawTopology ? Snapshot() : TopologySnapshot.Empty, summary);
     }
 
     // Margin after the last injection for the error to travel (firmware-first latency, interrupt
