@@ -31,10 +31,11 @@ public static class CampaignJson
         }
         json.WriteEndObject();
         json.WriteStartArray("breaks");
-        foreach (var (seed, b) in s.InvariantBreaks)
+        foreach (var (seed, platform, b) in s.InvariantBreaks)
         {
             json.WriteStartObject();
             json.WriteNumber("seed", seed);
+            json.WriteString("platform", platform);
             json.WriteString("invariant", b.Invariant);
             json.WriteString("detail", b.ToString());
             json.WriteString("replay", $"bridgekeeper simulate --runs 1 --seed {seed}");

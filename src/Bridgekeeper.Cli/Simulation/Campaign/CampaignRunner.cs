@@ -13,7 +13,7 @@ public sealed class CampaignRunner(ulong firstSeed)
     public CampaignSummary Run(int runs, Action? progress)
     {
         int recovered = 0, failed = 0, quarantined = 0, refused = 0;
-        var breaks = ImmutableArray.CreateBuilder<(ulong, InvariantBreak)>();
+        var breaks = ImmutableArray.CreateBuilder<(ulong, string, InvariantBreak)>();
         var latencies = new List<SimTime>();
         var ratios = new List<double>();
         for (int i = 0; i < runs; i++)
@@ -28,12 +28,12 @@ public sealed class CampaignRunner(ulong firstSeed)
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException or NotSupportedException or IndexOutOfRangeException)
             {
                 // A run that crashes the simulator or the hypervisor is a finding like any broken invariant.
-                breaks.Add((seed, new InvariantBreak("no-crash", SimTime.Zero, null, $"{ex.GetType().Name}: {ex.Message}")));
+                breaks.Add((seed, scenario.Platform.BuiltInName ?? "", new InvariantBreak("no-crash", SimTime.Zero, null, $"{ex.GetType().Name}: {ex.Message}")));
                 progress?.Invoke();
                 continue;
             }
             var s = run.Summary;
-            foreach (var b in s.InvariantBreaks) breaks.Add((seed, b));
+            foreach (var b in s.InvariantBreaks) breaks.Add((seed, scenario.Platform.BuiltInName ?? "", b));
             refused += s.ExpectationFailures.Length;
             quarantined += s.Quarantined.Length;
             foreach (var r in s.Recoveries)

@@ -3,7 +3,7 @@ using Bridgekeeper.Hardware;
 
 namespace Bridgekeeper.Cli.Simulation.Campaign;
 
-/// <summary>What a campaign found: how many runs, recoveries and quarantines, every invariant break with the seed that replays it, and latency percentiles.</summary>
+/// <summary>What a campaign found: how many runs, recoveries and quarantines, every invariant break with the seed that replays it and the platform it ran on, and latency percentiles.</summary>
 public sealed record CampaignSummary(
     ulong FirstSeed,
     int Runs,
@@ -11,7 +11,7 @@ public sealed record CampaignSummary(
     int Failed,
     int Quarantined,
     int RefusedAssignments,
-    ImmutableArray<(ulong Seed, InvariantBreak Break)> InvariantBreaks,
+    ImmutableArray<(ulong Seed, string Platform, InvariantBreak Break)> InvariantBreaks,
     ImmutableArray<SimTime> Latencies,
     ImmutableArray<double> LatencyRatios)
 {

@@ -24,8 +24,8 @@ public static class CampaignTable
             t.AddRow($"latency p{p:0}", $"{latency} (x{ratio} of spec minimum)");
         }
         console.Write(t);
-        foreach (var (seed, b) in s.InvariantBreaks.Take(50))
-            console.MarkupLine($"[red]break[/] {Markup.Escape(b.ToString())}  replay: [bold]bridgekeeper simulate --runs 1 --seed {seed}[/]");
+        foreach (var (seed, platform, b) in s.InvariantBreaks.Take(50))
+            console.MarkupLine($"[red]break[/] {Markup.Escape(b.ToString())} on {Markup.Escape(platform)}  replay: [bold]bridgekeeper simulate --runs 1 --seed {seed}[/]");
         if (s.InvariantBreaks.Length > 50) console.MarkupLine($"… {s.InvariantBreaks.Length - 50} more breaks (see --json)");
     }
 }
