@@ -12,7 +12,7 @@ namespace Bridgekeeper.Cli.Simulation.Campaign;
 /// random endpoint (sometimes every function of a multi-function device); one or two uncorrectable
 /// errors (native or firmware-first, fatal or not; always firmware-first below a firmware-first root
 /// port) at random times on assigned devices, sometimes a correctable burst, sometimes a device that
-/// never comes back. Assignments may be refused (partial groups); only the invariants are checked.
+/// never comes back, sometimes a surprise removal at a random time. Assignments may be refused (partial groups); only the invariants are checked.
 /// Everything depends on the seed alone, so <c>--runs 1 --seed S</c> replays the run of seed S.
 /// </summary>
 public static class RandomScenario
@@ -79,6 +79,12 @@ public static class RandomScenario
         }
         var faults = ImmutableArray.CreateBuilder<FaultInjectionSpec>();
         if (random.Next(6) == 0) faults.Add(new FaultInjectionSpec(SimTime.Zero, assigned[random.Next(assigned.Count)].Device, FaultKind.NeverReady, at));
+        if (random.Next(8) == 0)
+        {
+            // A device pulled out at a random time, before, during or after the errors' recoveries (§6.7.3).
+            faults.Add(new FaultInjectionSpec(SimTime.FromMicroseconds(random.NextInRange(0, 400_000)), assigned[random.Next(assigned.Count)].Device,
+                FaultKind.SurpriseRemoval, at));
+        }
         return new Scenario(source, $"campaign-{seed}", "", seed, new PlatformChoice(platform.Name, null, at),
             new ScenarioPolicies(random.Next(2) == 0 ? GroupingPolicyChoice.Linux : GroupingPolicyChoice.Strict, ErrorPath.Native),
             domains.ToImmutable(), assignments.ToImmutable(), errors.ToImmutable(), faults.ToImmutable(), [], SimTime.FromMilliseconds(1800));

@@ -353,7 +353,9 @@ public sealed class ScenarioMachine
                 FaultKind.SurpriseRemoval => () => _machine.SurpriseRemove(device),
                 _ => () => _machine.LinkDown(device),
             };
-            loop.ScheduleAt(t0 + f.At, act, $"fault-{f.Kind}");
+            // A fault on a function that is not there at that moment (a VF while its PF is being
+            // reset, a device already pulled) has nothing to act on, like an error injected there.
+            loop.ScheduleAt(t0 + f.At, () => { if (_machine.Find(device) is { Removed: false }) act(); }, $"fault-{f.Kind}");
         }
         foreach (var e in _scenario.Errors)
         {
