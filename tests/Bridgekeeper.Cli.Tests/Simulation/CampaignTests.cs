@@ -77,6 +77,24 @@ public class CampaignTests
     }
 
     [Fact]
+    public void Drawn_platforms_boot_through_the_hardware_domain_and_the_rebuilt_tree_agrees_with_the_reports()
+    {
+        // d0 enumerates and reports; the hypervisor's ECAM rebuild must find every reported function
+        // (VFs included) and nothing unreported: a drawn platform is a consistent machine, not just valid YAML.
+        for (ulong shape = 0; shape < 24; shape++)
+        {
+            var drawn = DrawnPlatforms.Get(shape);
+            var lines = new List<string> { $"platform: {DrawnPlatforms.NameOf(shape)}", "domains:", "  - name: g" };
+            if (drawn.Assignable.Length > 0) lines.AddRange(["assign:", $"  - device: {drawn.Assignable[^1].Functions[0]}", "    to: g"]);
+            var run = ScenarioMachine.Run(ScenarioLoader.Parse(string.Join('\n', lines) + "\n", $"shape{shape}.yaml"), shape, assignmentsMayBeRefused: true);
+            Assert.DoesNotContain(run.Events, e => e.Kind == "topology-finding");
+            Assert.Empty(run.Summary.InvariantBreaks);
+            int functions = drawn.Description.HostBridges.Length + drawn.Assignable.Sum(d => d.Functions.Length);
+            Assert.True(run.Topology.Nodes.Length >= functions - drawn.Description.HostBridges.Length, $"shape {shape}: {run.Topology.Nodes.Length} nodes");
+        }
+    }
+
+    [Fact]
     public void A_scenario_file_can_name_a_drawn_platform_and_its_devices()
     {
         var drawn = DrawnPlatforms.Get(7);
