@@ -46,6 +46,10 @@ public sealed class InjectCommand : Command<InjectCommand.Settings>
         [Description("further header dwords following --header")]
         public string[]? MoreHeader { get; init; }
 
+        [CommandOption("--firmware-first")]
+        [Description("the clone's firmware takes root-port errors first (HEST: FIRMWARE_FIRST + one GHESv2 source per root port)")]
+        public bool FirmwareFirst { get; init; }
+
         [CommandOption("--json")]
         [Description("print JSON: {\"changes\":[[{sbdf,register,before,after}]]}")]
         public bool Json { get; init; }
@@ -62,12 +66,13 @@ public sealed class InjectCommand : Command<InjectCommand.Settings>
         var host = SysfsReader.Read(settings.Sysfs);
         foreach (string warning in host.Warnings) Console.Error.WriteLine($"bridgekeeper: {warning}");
         var machine = SimulatedMachine.Clone(host.Functions.Select(f => new ClonedFunction(f.Address, f.Config, f.PhysicalFunction)),
-            new MachineOptions(HeaderLog: HeaderLogByteOrder.QemuByteSwapped));
+            new MachineOptions(HeaderLog: HeaderLogByteOrder.QemuByteSwapped), settings.FirmwareFirst);
         if (machine.Find(device) is null) throw new ArgumentException($"--device: no function {device} in {settings.Sysfs}");
         var before = ErrorRegisterSnapshot.Take(machine);
         var outcome = machine.InjectAerError(device, bit, correctable, settings.Advisory, header);
         if (outcome == AerInjectOutcome.NotPciExpress) throw new ArgumentException($"{device} is not a PCI Express function");
         if (outcome == AerInjectOutcome.InvalidStatus) throw new ArgumentException($"--error: 0x{bit:x} is not exactly one supported {(correctable ? "correctable" : "uncorrectable")} status bit");
+        if (outcome != AerInjectOutcome.Injected) Console.Error.WriteLine($"bridgekeeper: {device}: error dropped ({outcome})");
         var changes = ErrorRegisterSnapshot.Changes(before, ErrorRegisterSnapshot.Take(machine));
         Console.Out.Write(settings.Json ? ToJson(changes) : ToText(changes));
         return ExitCodes.Success;

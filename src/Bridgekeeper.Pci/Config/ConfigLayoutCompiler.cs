@@ -53,6 +53,7 @@ public static class ConfigLayoutCompiler
             ExtendedCapabilityId.SingleRootIov => SriovCapability.Layout,
             ExtendedCapabilityId.DownstreamPortContainment => DpcCapability.Layout,
             ExtendedCapabilityId.ReadinessTimeReporting => ReadinessTimeReportingCapability.Layout,
+            ExtendedCapabilityId.FrsQueueing => FrsQueueingCapability.Layout,
             _ => null,
         };
     }

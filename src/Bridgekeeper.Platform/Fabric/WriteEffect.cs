@@ -28,4 +28,6 @@ public enum WriteEffect : byte
     RootErrorStatus,
     /// <summary>PM Control/Status (§7.5.2.2): PowerState; D3hot→D0 may reset the function.</summary>
     PowerControlStatus,
+    /// <summary>FRS Message Queue (§7.8.10.5): a write of any value removes the oldest entry.</summary>
+    FrsMessageQueue,
 }
