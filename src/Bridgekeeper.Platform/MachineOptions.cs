@@ -3,11 +3,11 @@ namespace Bridgekeeper.Platform;
 /// <summary>
 /// Choices made when a machine is built: the seed of its one random source, the firmware table and
 /// CPER encoders (from Bridgekeeper.Firmware), how the Header Log stores a captured header, and
-/// how an uncorrectable error updates Device Status (QEMU's dword write, <see cref="DeviceStatusWrite"/>).
+/// whether error logging reproduces QEMU's stray stores (<see cref="AerQuirks"/>).
 /// </summary>
 public sealed record MachineOptions(
     ulong Seed = 1,
     IFirmwareTableWriter? TableWriter = null,
     IGhesRecordWriter? GhesRecordWriter = null,
     HeaderLogByteOrder HeaderLog = HeaderLogByteOrder.Spec,
-    DeviceStatusWrite DeviceStatusWrite = DeviceStatusWrite.Word);
+    AerQuirks AerQuirks = AerQuirks.None);

@@ -28,7 +28,7 @@ public sealed class SimulatedMachine
         Memory = new SimMemory();
         Firmware = new SimFirmware(EventLoop);
         var interrupts = new RootPortInterrupts(Gic);
-        Aer = new AerEngine(Fabric, interrupts, EventLoop) { HeaderByteOrder = options.HeaderLog, DeviceStatusWrite = options.DeviceStatusWrite, EventCollectorOf = EventCollectorOf };
+        Aer = new AerEngine(Fabric, interrupts, EventLoop) { HeaderByteOrder = options.HeaderLog, Quirks = options.AerQuirks, EventCollectorOf = EventCollectorOf };
         Resets = new ResetEngine(EventLoop);
         Sriov = new SriovEngine(EventLoop);
         Dma = new DmaEngine(EventLoop, Iommu, Random.Fork("dma"));

@@ -31,6 +31,7 @@ public sealed class AerEngine
     public const uint SupportedCorrectable = Aer.CorrectableBits;
 
     private const uint TlpPrefixLogPresent = 1u << 11;
+    private const int QemuTlpPrefixLog = 0x38;
 
     /// <summary>QEMU's default fatal set when a function has no AER capability (§6.2.7 tables).</summary>
     private const uint DefaultFatal = Aer.UncorrectableInternalError | Aer.DataLinkProtocolError | Aer.SurpriseDownError
@@ -49,8 +50,8 @@ public sealed class AerEngine
 
     public HeaderLogByteOrder HeaderByteOrder { get; set; } = HeaderLogByteOrder.Spec;
 
-    /// <summary>Word (hardware) or QEMU's dword store of Device Status on an uncorrectable error.</summary>
-    public DeviceStatusWrite DeviceStatusWrite { get; set; } = DeviceStatusWrite.Word;
+    /// <summary>Hardware stores, or QEMU 10's stray ones as well.</summary>
+    public AerQuirks Quirks { get; set; } = AerQuirks.None;
 
     /// <summary>Errors injected at functions that could not take them, oldest first.</summary>
     public List<DroppedAerError> Dropped { get; } = [];
@@ -195,8 +196,8 @@ public sealed class AerEngine
         devsta |= fatal ? Pcie.DevStaFatalDetected : Pcie.DevStaNonFatalDetected;
         if (unsupportedRequest) devsta |= Pcie.DevStaUnsupportedRequestDetected;
         c.Store(f.PcieCapability + Pcie.DeviceStatus, 2, devsta);
-        // QEMU stores a dword here, zeroing Link Capabilities bits 15:0 (see DeviceStatusWrite.QemuDword).
-        if (DeviceStatusWrite == DeviceStatusWrite.QemuDword) c.Store(f.PcieCapability + Pcie.LinkCapabilities, 2, 0);
+        // QEMU stores a dword here, zeroing Link Capabilities bits 15:0 (AerQuirks.Qemu10).
+        if (Quirks == AerQuirks.Qemu10) c.Store(f.PcieCapability + Pcie.LinkCapabilities, 2, 0);
         if (aer != 0)
         {
             if ((c.ReadUInt32(aer + Aer.UncorrectableMask) & status) != 0)
@@ -247,6 +248,9 @@ public sealed class AerEngine
             c.Store(aer + Aer.HeaderLog + 4 * i, 4, dw);
         }
         c.Store(aer + Aer.CapabilitiesControl, 4, errcap);
+        // QEMU zeroes the 4-dword TLP Prefix Log at AER + 0x38 here, past a short capability's end (AerQuirks.Qemu10).
+        if (Quirks == AerQuirks.Qemu10)
+            for (int i = 0; i < 4 && aer + QemuTlpPrefixLog + 4 * i + 4 <= c.Size; i++) c.Store(aer + QemuTlpPrefixLog + 4 * i, 4, 0);
     }
 
     private static void RestoreQueuedStatus(SimFunction f)
