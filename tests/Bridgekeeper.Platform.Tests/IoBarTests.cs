@@ -82,6 +82,18 @@ public class IoBarTests
     }
 
     [Fact]
+    public void A_cloned_bridge_with_16_bit_io_addressing_has_read_only_upper_16_bits()
+    {
+        var m = SimulatedMachine.Clone(AerReferenceRoundTests.LoadPhase("drivers"));
+        var rp = Sbdf.Parse("0000:00:02.0"); // QEMU's pcie-root-port: I/O Base 0xE0, bits 3:0 = 0h
+        Assert.Equal(0xE0u, m.Config.Read(rp, ConfigHeader.IoBase, 1));
+        m.Config.Write(rp, ConfigHeader.IoBaseUpper, 4, 0x0002_0001);
+        Assert.Equal(0u, m.Config.Read(rp, ConfigHeader.IoBaseUpper, 4));
+        m.Config.Write(rp, ConfigHeader.IoBase, 1, 0x10);
+        Assert.Equal(0x10u, m.Config.Read(rp, ConfigHeader.IoBase, 1)); // bits 7:4 stay writable
+    }
+
+    [Fact]
     public void An_io_bar_with_no_host_io_window_stays_unassigned_with_io_space_off()
     {
         var m = SimulatedMachine.Create(PlatformYamlReader.Read("""
