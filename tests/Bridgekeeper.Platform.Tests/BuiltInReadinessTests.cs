@@ -67,4 +67,29 @@ public class BuiltInReadinessTests
         Assert.Equal(0x8000u, m.Config.Read(rp10.Address, linkStatus2, 2) & 0x8000);
         Assert.Empty(m.FrsMessages); // a conventional reset is a DRS Event only
     }
+
+    // What the default scenario does to the ConnectX-5: a secondary bus reset at rp1, then the PF's
+    // SR-IOV state restored (NumVFs, VF Enable). rp1 records the DRS Message and queues the FRS one.
+    [Fact]
+    public void Resetting_the_connectx5_and_reenabling_its_vfs_leaves_a_drs_and_an_frs_at_rp1()
+    {
+        var m = SimulatedMachine.Create(BuiltInPlatforms.ArmServer);
+        var (rp1, cx5) = (m["rp1"], m["cx5"]);
+        uint bc = m.Config.Read(rp1.Address, ConfigHeader.BridgeControl, 2);
+        m.Config.Write(rp1.Address, ConfigHeader.BridgeControl, 2, bc | ConfigHeader.BridgeControlSecondaryBusReset);
+        m.EventLoop.RunUntil(SimTime.FromMilliseconds(1));
+        m.Config.Write(rp1.Address, ConfigHeader.BridgeControl, 2, bc);
+        var ready = SimTime.FromMilliseconds(1) + LinkTiming.TrainingTime(4) + SimTime.FromMilliseconds(90); // the ConnectX-5 model's reset readiness
+        m.EventLoop.RunUntil(ready);
+        Assert.Equal(0x8000u, m.Config.Read(rp1.Address, rp1.PcieCapability + Pcie.LinkStatus2, 2) & 0x8000);
+        // The reset cleared the bus numbers below rp1; restore them as recovery does before touching the PF.
+        m.Config.Write(rp1.Address, ConfigHeader.PrimaryBus, 4, m.Config.Read(rp1.Address, ConfigHeader.PrimaryBus, 4));
+        int sriov = cx5.SriovCapability;
+        m.Config.Write(cx5.Address, sriov + SriovCapability.NumVfs, 2, 4);
+        m.Config.Write(cx5.Address, sriov + SriovCapability.Control, 2, SriovCapability.VfEnable);
+        m.EventLoop.RunFor(SimTime.FromMilliseconds(100)); // the model's VF Enable readiness
+        var frs = Assert.Single(m.FrsMessages);
+        Assert.Equal((FrsReason.VfEnabled, rp1, ready + SimTime.FromMilliseconds(100)), (frs.Reason, frs.Collector, frs.Time));
+        Assert.Equal(cx5.Address.RequesterId.Value | 0b0100u << 16 | 1u << 20, rp1.Config.ReadUInt32(rp1.FrsCapability + Frs.MessageQueue));
+    }
 }

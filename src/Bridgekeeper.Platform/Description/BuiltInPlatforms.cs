@@ -9,7 +9,9 @@ public static class BuiltInPlatforms
 {
     /// <summary>
     /// A two-socket-style Arm server: segment 0 with a PEX 8747 switch (two NVMe SSDs and a
-    /// dual-function NIC without ACS behind ACS downstream ports), a ConnectX-5 with SR-IOV, a
+    /// dual-function NIC without ACS behind ACS downstream ports), a ConnectX-5 with SR-IOV that
+    /// sends DRS after a reset and FRS after FLR and VF Enable/Disable, below a root port recording
+    /// both (so the default scenario's reset of it exercises them), a
     /// PCIe-to-PCI bridge with a conventional NIC under a root port without ACS, an empty hot-plug
     /// root port, an RCiEP and an RCEC; segment 1 with an NVMe SSD that reports its readiness times
     /// (Readiness Time Reporting) and supports DRS and FRS, below a root port that records both (DRS
@@ -66,8 +68,10 @@ public static class BuiltInPlatforms
                 at: "02.0"
                 port: 2
                 spi: 65
+                drs: true
+                frs: true
                 children:
-                  - { name: cx5, model: mellanox-connectx5, at: "00.0", serial: 0xb8cef6ff_fe0a5b00 }
+                  - { name: cx5, model: mellanox-connectx5, at: "00.0", serial: 0xb8cef6ff_fe0a5b00, drs: true, frs: true }
               - name: rp2
                 model: ampere-altra-root-port
                 at: "03.0"
