@@ -33,6 +33,8 @@ public class FrsTests
                 frs: true
                 children:
                   - { name: cx5, model: mellanox-connectx5, at: "00.0", frs: true, readiness_ms: { reset: 90, flr: 50, vf_enable: 7 } }
+              - { name: zip, model: hisilicon-zip, at: "1e.0", frs: true }
+              - { name: rcec, model: rcec, at: "1f.0", frs: true }
         """;
 
     private static SimulatedMachine Machine(bool deviceFrs = true, bool portFrs = true) =>
@@ -221,5 +223,18 @@ public class FrsTests
         m.LinkDown(rp.Address, reportSurpriseDown: false);
         Assert.Equal(0u, QueueRegister(m, rp));
         Assert.Equal(Frs.MessageReceived, Status(m, rp));
+    }
+
+    [Fact]
+    public void An_rciep_frs_message_is_queued_at_the_rcec()
+    {
+        var m = Machine();
+        var (zip, rcec) = (m["zip"], m["rcec"]);
+        Flr(m, zip);
+        m.EventLoop.RunUntil(new SimTime(9_999_999)); // the ZIP model's FLR readiness: 10 ms
+        Assert.Equal(0u, QueueRegister(m, rcec));
+        m.EventLoop.RunUntil(SimTime.FromMilliseconds(10));
+        Assert.Equal(zip.Address.RequesterId.Value | 0b0011u << 16 | 1u << 20, QueueRegister(m, rcec));
+        Assert.Same(rcec, Assert.Single(m.FrsMessages).Collector);
     }
 }
