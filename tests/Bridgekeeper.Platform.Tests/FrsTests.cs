@@ -23,6 +23,7 @@ public class FrsTests
                 model: ampere-altra-root-port
                 at: "01.0"
                 link_training_ms: 20
+                spi: 70
                 drs: true
                 frs: {{(portFrs ? "true" : "false")}}
                 children:
@@ -236,5 +237,33 @@ public class FrsTests
         m.EventLoop.RunUntil(SimTime.FromMilliseconds(10));
         Assert.Equal(zip.Address.RequesterId.Value | 0b0011u << 16 | 1u << 20, QueueRegister(m, rcec));
         Assert.Same(rcec, Assert.Single(m.FrsMessages).Collector);
+    }
+
+    [Fact]
+    public void Without_msi_the_frs_interrupt_is_the_wired_spi_held_while_an_enabled_bit_is_set_and_shared_with_aer()
+    {
+        var m = Machine();
+        var (rp, ssd) = (m["rp"], m["ssd"]);
+        m.Config.Write(rp.Address, rp.FrsCapability + Frs.Control, 2, Frs.InterruptEnable);
+        FlrAndWait(m, ssd);
+        Assert.True(m.Gic.IsSpiAsserted(70));
+        Assert.Empty(m.Gic.LpiLog);
+        // An AER condition on the same line: clearing the FRS bit alone keeps the line up.
+        int aer = rp.AerCapability;
+        m.Config.Write(rp.Address, aer + AerCapability.RootErrorCommand, 4, AerCapability.CorrectableReportingEnable);
+        foreach (var f in new[] { ssd, rp }) // Correctable Error Reporting Enable at each hop; SERR# Enable at the port (QEMU semantics)
+            m.Config.Write(f.Address, f.PcieCapability + Pcie.DeviceControl, 2, m.Config.Read(f.Address, f.PcieCapability + Pcie.DeviceControl, 2) | Pcie.DevCtlCorrectableReporting);
+        m.Config.Write(rp.Address, ConfigHeader.BridgeControl, 2, ConfigHeader.BridgeControlSerrEnable);
+        Assert.Equal(AerInjectOutcome.Injected, m.InjectAerError(ssd.Address, AerCapability.BadTlp, correctable: true));
+        Assert.NotEqual(0u, rp.Config.ReadUInt32(aer + AerCapability.RootErrorStatus) & AerCapability.ErrCorReceived);
+        m.Config.Write(rp.Address, rp.FrsCapability + Frs.Status, 2, Frs.MessageReceived);
+        Assert.True(m.Gic.IsSpiAsserted(70));
+        m.Config.Write(rp.Address, aer + AerCapability.RootErrorStatus, 4, 0xFFFF_FFFF);
+        Assert.False(m.Gic.IsSpiAsserted(70));
+        // Disabling the FRS interrupt with a bit set drops the line too.
+        FlrAndWait(m, ssd);
+        Assert.True(m.Gic.IsSpiAsserted(70));
+        m.Config.Write(rp.Address, rp.FrsCapability + Frs.Control, 2, 0);
+        Assert.False(m.Gic.IsSpiAsserted(70));
     }
 }

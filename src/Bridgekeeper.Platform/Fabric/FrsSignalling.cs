@@ -13,8 +13,9 @@ namespace Bridgekeeper.Platform;
 /// The Root Port above (the RCEC of the segment, for an RCiEP) enters it in its FRS Queueing
 /// capability (§7.8.10) when it has one: in order, up to FRS Queue Max Depth; a message that finds
 /// the queue full is discarded and sets FRS Message Overflow. FRS Message Received or Overflow going
-/// 0→1 raises the FRS interrupt when FRS Interrupt Enable is set and MSI/MSI-X is on (vector = FRS
-/// Interrupt Message Number). Writing the FRS Message Queue register removes the oldest entry; a
+/// 0→1 raises the FRS interrupt when FRS Interrupt Enable is set: an MSI/MSI-X (vector = FRS Interrupt
+/// Message Number) when either is on, otherwise the port's wired SPI, held while an enabled bit is set
+/// (shared with AER, <see cref="RootPortInterrupts"/>). Writing the FRS Message Queue register removes the oldest entry; a
 /// Root Port's queue empties when its link goes to DL_Down. Without an FRS Queueing capability on
 /// the way the message is not recorded anywhere (a Root Complex without FRS ignores it).
 /// </summary>
@@ -88,10 +89,15 @@ internal sealed class FrsSignalling(SimGic gic, EventLoop loop)
         }
         c.SetBits(cap + Frs.Status, 2, bit);
         bool rising = (status & bit) == 0;
-        if (rising && (c.ReadUInt16(cap + Frs.Control) & Frs.InterruptEnable) != 0 && RootPortInterrupts.MessageSignalled(collector))
+        if (!rising || (c.ReadUInt16(cap + Frs.Control) & Frs.InterruptEnable) == 0) return accepted;
+        if (RootPortInterrupts.MessageSignalled(collector))
         {
             uint vector = c.ReadUInt32(cap + Frs.Capability) >> Frs.InterruptMessageNumberShift & 0x1F;
             gic.SignalLpi(RootPortInterrupts.ItsDeviceId(collector), vector);
+        }
+        else if (collector.WiredInterrupt is uint spi)
+        {
+            gic.SetSpiLevel(spi, true);
         }
         return accepted;
     }

@@ -163,7 +163,11 @@ public sealed class SimFunction
         {
             Set(SriovCapability + Bridgekeeper.Pci.SriovCapability.Control, WriteEffect.SriovControl);
         }
-        if (FrsCapability != 0) Set(FrsCapability + FrsQueueingCapability.MessageQueue, WriteEffect.FrsMessageQueue);
+        if (FrsCapability != 0)
+        {
+            Set(FrsCapability + FrsQueueingCapability.Status, WriteEffect.FrsStatusControl);
+            Set(FrsCapability + FrsQueueingCapability.MessageQueue, WriteEffect.FrsMessageQueue);
+        }
         if (AerCapability != 0)
         {
             Set(AerCapability + Bridgekeeper.Pci.AerCapability.UncorrectableStatus, WriteEffect.AerUncorrectableStatus);

@@ -30,4 +30,6 @@ public enum WriteEffect : byte
     PowerControlStatus,
     /// <summary>FRS Message Queue (§7.8.10.5): a write of any value removes the oldest entry.</summary>
     FrsMessageQueue,
+    /// <summary>FRS Queueing Status/Control (§7.8.10.3-4): a wired FRS interrupt follows the enabled conditions.</summary>
+    FrsStatusControl,
 }

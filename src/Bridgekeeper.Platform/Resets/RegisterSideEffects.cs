@@ -23,6 +23,7 @@ internal sealed class RegisterSideEffects(ResetEngine resets, SriovEngine sriov,
             case WriteEffect.PowerControlStatus: Power?.OnControlStatusWritten(function, before, after); break;
             case WriteEffect.Command: Intx?.OnCommandWritten(function); break; // DMA gating reads Bus Master live
             case WriteEffect.FrsMessageQueue: FrsSignalling.OnQueueWritten(function); break;
+            case WriteEffect.FrsStatusControl: interrupts.OnFrsRegistersWritten(function); break;
             default: break; // Bus numbers: DMA gating and routing read the registers live.
         }
     }
