@@ -51,7 +51,7 @@ public sealed class InjectCommand : Command<InjectCommand.Settings>
         public bool FirmwareFirst { get; init; }
 
         [CommandOption("--json")]
-        [Description("print JSON: {\"changes\":[[{sbdf,register,before,after}]]}")]
+        [Description("print JSON: {\"changes\":[[{sbdf,register,before,after}]]} (+ \"ghes\":[[{source_id,root_port,block_address,records}]] with --firmware-first)")]
         public bool Json { get; init; }
     }
 
