@@ -9,7 +9,8 @@ namespace Bridgekeeper.Hypervisor;
 /// The guests and their vPCI views; the per-domain side of assignment (<see cref="IDomainViews"/>).
 /// Guests are found by id with one array index, so a trapped access costs no hashing.
 /// </summary>
-public sealed class GuestRegistry(SerialisedConfigAccess config, IInterruptController interrupts, Func<Sbdf, uint> itsDeviceIdOf) : IDomainViews
+public sealed class GuestRegistry(SerialisedConfigAccess config, IInterruptController interrupts, Func<Sbdf, uint> itsDeviceIdOf,
+    Func<Sbdf, Sbdf?>? physicalFunctionOf = null) : IDomainViews
 {
     private GuestDomain?[] _byId = new GuestDomain?[64];
 
@@ -54,7 +55,8 @@ public sealed class GuestRegistry(SerialisedConfigAccess config, IInterruptContr
         var guest = Find(owner.Domain) ?? throw new InvalidOperationException($"guest {owner.Domain} does not exist");
         GuestDevice Make(Sbdf virtualAddress)
         {
-            var device = GuestDevice.Build(virtualAddress, function, guest.Id, config, interrupts, itsDeviceIdOf(function));
+            var device = GuestDevice.Build(virtualAddress, function, guest.Id, config, interrupts, itsDeviceIdOf(function),
+                physicalFunctionOf?.Invoke(function));
             device.OnMapRefused = OnMapRefused;
             return device;
         }

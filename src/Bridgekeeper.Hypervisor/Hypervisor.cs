@@ -50,7 +50,7 @@ public sealed class Hypervisor : IHypervisorEntry
         }
         Registry = registry;
         Topology = topology;
-        _guests = new GuestRegistry(Config, ports.Interrupts, ports.ItsDeviceIdOf)
+        _guests = new GuestRegistry(Config, ports.Interrupts, ports.ItsDeviceIdOf, topology.PhysicalFunctionOf)
         {
             OnSecondaryBusReset = GuestSecondaryBusReset,
             OnMapRefused = (device, why) => Emit(HypervisorEventKinds.BarMapRefused, device.Physical, device.Domain,
@@ -63,7 +63,7 @@ public sealed class Hypervisor : IHypervisorEntry
                 new("offset", offset), new("size", size), new("value", value), new("reason", why)),
         };
         _assigner = new DeviceAssigner(Owners, topology, _guests, Config, ports.Iommu, ports.Interrupts,
-            ports.StreamIdOf, ports.ItsDeviceIdOf, ports.Events, ports.Clock);
+            ports.StreamIdOf, ports.ItsDeviceIdOf, ports.Events, ports.Clock, ports.IdMappingProblemOf);
     }
 
     /// <summary>The serialised physical config path (every access and sequence takes the one config lock).</summary>

@@ -54,9 +54,10 @@ public sealed class GuestDevice : VirtualFunction
     /// and registers every emulated register. Only Type 0 functions can be shown to a guest.
     /// </summary>
     public static GuestDevice Build(Sbdf virtualAddress, Sbdf physical, DomainId domain, SerialisedConfigAccess config,
-        IInterruptController? interrupts = null, uint itsDeviceId = 0)
+        IInterruptController? interrupts = null, uint itsDeviceId = 0, Sbdf? physicalFunction = null)
     {
         byte[] snapshot = config.WithConfigLock(p => Snapshot(p, physical));
+        if (physicalFunction is Sbdf pf) PresentVirtualFunctionIds(config, pf, snapshot);
         if (ConfigBytes.HeaderType(snapshot) != 0)
             throw new InvalidOperationException($"{physical} has header type {ConfigBytes.HeaderType(snapshot)}; only Type 0 functions can be given to a guest");
         var bars = new GuestBarSet(BarSizer.Size(config, physical));
@@ -150,6 +151,20 @@ public sealed class GuestDevice : VirtualFunction
 
     /// <summary>Tears down the guest's BAR mappings (before the IOMMU switch; the assigner unmaps the ITS DeviceID).</summary>
     internal void TearDown() => Bars.SetDecode(false);
+
+    /// <summary>
+    /// A VF's Vendor ID and Device ID registers read 0xFFFF (SR-IOV, PCIe Base 6.0 §9.3.4.1.1-2): the
+    /// guest must see the PF's Vendor ID and the VF Device ID from the PF's SR-IOV capability, as Xen
+    /// and VFIO present them, or its driver never binds.
+    /// </summary>
+    private static void PresentVirtualFunctionIds(SerialisedConfigAccess config, Sbdf pf, byte[] snapshot)
+    {
+        byte[] parent = config.WithConfigLock(p => Snapshot(p, pf));
+        if (CapabilityList.FindExtended(parent, ExtendedCapabilityId.SingleRootIov) is not int sriov)
+            throw new InvalidOperationException($"{pf} is named as a physical function but has no SR-IOV capability");
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(snapshot.AsSpan(ConfigHeader.VendorId), ConfigBytes.U16(parent, ConfigHeader.VendorId));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(snapshot.AsSpan(ConfigHeader.DeviceId), ConfigBytes.U16(parent, sriov + SriovCapability.VfDeviceId));
+    }
 
     private static byte[] Snapshot(IConfigAccess physical, Sbdf function)
     {
