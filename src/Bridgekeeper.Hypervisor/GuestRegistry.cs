@@ -10,7 +10,7 @@ namespace Bridgekeeper.Hypervisor;
 /// Guests are found by id with one array index, so a trapped access costs no hashing.
 /// </summary>
 public sealed class GuestRegistry(SerialisedConfigAccess config, IInterruptController interrupts, Func<Sbdf, uint> itsDeviceIdOf,
-    Func<Sbdf, Sbdf?>? physicalFunctionOf = null) : IDomainViews
+    Func<Sbdf, Sbdf?>? physicalFunctionOf = null, ISystemMemory? mmio = null, ulong itsDoorbell = HypervisorPorts.DefaultItsDoorbell) : IDomainViews
 {
     private GuestDomain?[] _byId = new GuestDomain?[64];
 
@@ -56,7 +56,7 @@ public sealed class GuestRegistry(SerialisedConfigAccess config, IInterruptContr
         GuestDevice Make(Sbdf virtualAddress)
         {
             var device = GuestDevice.Build(virtualAddress, function, guest.Id, config, interrupts, itsDeviceIdOf(function),
-                physicalFunctionOf?.Invoke(function));
+                physicalFunctionOf?.Invoke(function), mmio, itsDoorbell);
             device.OnMapRefused = OnMapRefused;
             return device;
         }

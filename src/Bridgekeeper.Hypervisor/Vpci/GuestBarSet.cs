@@ -7,7 +7,9 @@ namespace Bridgekeeper.Hypervisor.Vpci;
 /// each BAR holds a guest address, masked with <c>~(size - 1)</c> on write so that writing all ones and
 /// reading back gives the size (PCIe Base 6.0 §7.5.1.2.1). The type bits are the physical ones. I/O and
 /// empty BARs read 0 (no I/O space on Arm). A BAR's guest address changes only while it is unmapped,
-/// and mapping follows Memory Space Enable (and ROM Enable): see <see cref="SetDecode"/>.
+/// and mapping follows Memory Space Enable (and ROM Enable): see <see cref="SetDecode"/>. Pages that
+/// hold emulated registers (the MSI-X table and PBA, <see cref="Trap"/>) are left out of the mapping,
+/// so the guest's accesses there fault into the hypervisor (Xen's MSI-X "carve-out").
 /// </summary>
 public sealed class GuestBarSet
 {
@@ -16,6 +18,7 @@ public sealed class GuestBarSet
     private readonly PhysicalBar[] _bars;
     private readonly ulong[] _guestAddress;
     private readonly List<BarMapping> _mappings = [];
+    private readonly List<(int Bar, ulong Start, ulong End)> _trapped = [];
     private bool _romEnabled;
 
     public GuestBarSet(IReadOnlyList<PhysicalBar> bars)
@@ -34,6 +37,55 @@ public sealed class GuestBarSet
     public string? MapRefusal { get; private set; }
 
     public bool RomEnabled => _romEnabled;
+
+    /// <summary>Pages of BAR space kept out of the guest's mapping: (BAR, first byte, end), page-aligned offsets into the BAR.</summary>
+    public IReadOnlyList<(int Bar, ulong Start, ulong End)> Trapped => _trapped;
+
+    /// <summary>
+    /// Keeps the pages holding [<paramref name="offset"/>, +<paramref name="length"/>) of BAR
+    /// <paramref name="barIndex"/> out of every mapping (PCIe Base 6.0 §7.7.2.2 lets the table share a page
+    /// with other registers; the whole page is trapped and the rest is passed through by the emulation).
+    /// </summary>
+    public void Trap(int barIndex, ulong offset, ulong length)
+    {
+        if (length == 0) return;
+        ulong start = offset & ~(PageSize - 1);
+        ulong end = (offset + length + PageSize - 1) & ~(PageSize - 1);
+        _trapped.Add((barIndex, start, end));
+    }
+
+    /// <summary>The host address of a memory BAR, or null when it has none.</summary>
+    public ulong? HostAddressOf(int barIndex)
+    {
+        int i = Find(barIndex);
+        return i < 0 || !_bars[i].IsMappable ? null : _bars[i].HostAddress;
+    }
+
+    /// <summary>
+    /// Which trapped BAR page a guest physical address falls in, while decode is on: the BAR and the
+    /// offset into it. False when the address is not in a trapped page of this function.
+    /// </summary>
+    public bool TryTrapped(ulong guestAddress, out int barIndex, out ulong offset)
+    {
+        if (IsMapped)
+        {
+            foreach (var (bar, start, end) in _trapped)
+            {
+                int i = Find(bar);
+                if (i < 0 || !_bars[i].IsMappable) continue;
+                ulong at = guestAddress - _guestAddress[i];
+                if (guestAddress >= _guestAddress[i] && at >= start && at < end && at < _bars[i].Size)
+                {
+                    barIndex = bar;
+                    offset = at;
+                    return true;
+                }
+            }
+        }
+        barIndex = -1;
+        offset = 0;
+        return false;
+    }
 
     public ulong GuestAddressOf(int barIndex)
     {
@@ -92,11 +144,27 @@ public sealed class GuestBarSet
                 MapRefusal = $"BAR{(bar.Kind == BarKind.Rom ? "ROM" : bar.Index.ToString(System.Globalization.CultureInfo.InvariantCulture))} guest address 0x{guest:X} and host address 0x{bar.HostAddress:X} differ in page offset";
                 return false;
             }
-            pending.Add(new BarMapping(bar.Index, guest, bar.HostAddress, bar.Size));
+            AddMapped(pending, bar, guest);
         }
         _mappings.AddRange(pending);
         IsMapped = true;
         return true;
+    }
+
+    /// <summary>The BAR's mapping minus its trapped pages, as one or more contiguous pieces.</summary>
+    private void AddMapped(List<BarMapping> pending, in PhysicalBar bar, ulong guest)
+    {
+        ulong from = 0;
+        var cuts = new List<(ulong Start, ulong End)>();
+        foreach (var t in _trapped)
+            if (t.Bar == bar.Index && bar.Kind != BarKind.Rom) cuts.Add((t.Start, Math.Min(t.End, bar.Size)));
+        cuts.Sort();
+        foreach (var (start, end) in cuts)
+        {
+            if (start > from) pending.Add(new BarMapping(bar.Index, guest + from, bar.HostAddress + from, start - from));
+            from = Math.Max(from, end);
+        }
+        if (from < bar.Size) pending.Add(new BarMapping(bar.Index, guest + from, bar.HostAddress + from, bar.Size - from));
     }
 
     private int Find(int index)

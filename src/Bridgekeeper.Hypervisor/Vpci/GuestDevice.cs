@@ -46,6 +46,18 @@ public sealed class GuestDevice : VirtualFunction
 
     internal IInterruptController? Interrupts { get; private set; }
 
+    /// <summary>Host MMIO, where the physical MSI-X table and PBA are written and read; null: not programmed.</summary>
+    internal ISystemMemory? Mmio { get; private set; }
+
+    /// <summary>The host ITS doorbell the device's physical MSI/MSI-X messages target.</summary>
+    public ulong ItsDoorbell { get; private set; }
+
+    /// <summary>The physical MSI programming, or null when the function has no MSI capability.</summary>
+    public PhysicalMsi? Msi { get; private set; }
+
+    /// <summary>The emulated MSI-X table and PBA, or null when the function has no MSI-X capability.</summary>
+    public GuestMsixTable? Msix { get; private set; }
+
     /// <summary>Reports a refused BAR mapping (the guest's decode stays off).</summary>
     internal Action<GuestDevice, string>? OnMapRefused { get; set; }
 
@@ -54,7 +66,8 @@ public sealed class GuestDevice : VirtualFunction
     /// and registers every emulated register. Only Type 0 functions can be shown to a guest.
     /// </summary>
     public static GuestDevice Build(Sbdf virtualAddress, Sbdf physical, DomainId domain, SerialisedConfigAccess config,
-        IInterruptController? interrupts = null, uint itsDeviceId = 0, Sbdf? physicalFunction = null)
+        IInterruptController? interrupts = null, uint itsDeviceId = 0, Sbdf? physicalFunction = null,
+        ISystemMemory? mmio = null, ulong itsDoorbell = HypervisorPorts.DefaultItsDoorbell)
     {
         byte[] snapshot = config.WithConfigLock(p => Snapshot(p, physical));
         if (physicalFunction is Sbdf pf) PresentVirtualFunctionIds(config, pf, snapshot);
@@ -65,6 +78,8 @@ public sealed class GuestDevice : VirtualFunction
         {
             Interrupts = interrupts,
             ItsDeviceId = itsDeviceId,
+            Mmio = mmio,
+            ItsDoorbell = itsDoorbell,
         };
         var chain = GuestCapabilityChain.Register(device, snapshot);
         GuestHeaderRegisters.Register(device, snapshot, chain.FirstOffset);
@@ -79,10 +94,10 @@ public sealed class GuestDevice : VirtualFunction
                     break;
                 case CapabilityId.Msi:
                     device.MsiOffset = cap.Offset;
-                    GuestMsiRegisters.Register(device, snapshot, cap.Offset);
+                    device.Msi = GuestMsiRegisters.Register(device, snapshot, cap.Offset);
                     break;
                 case CapabilityId.MsiX:
-                    GuestMsixRegisters.Register(device, snapshot, cap.Offset);
+                    device.Msix = GuestMsixRegisters.Register(device, snapshot, cap.Offset);
                     break;
             }
         }
@@ -127,6 +142,32 @@ public sealed class GuestDevice : VirtualFunction
     }
 
     internal uint PhysicalRead(int offset, int size) => _config.Read(Physical, offset, size);
+
+    /// <summary>A multi-access physical sequence on this function under the config lock.</summary>
+    internal void WithPhysical(Action<IConfigAccess> sequence) => _config.WithConfigLock(sequence);
+
+    /// <summary>
+    /// Writes the guest's MSI and MSI-X state to the physical function again: after a reset (FLR, SBR)
+    /// the device's MSI registers and MSI-X table are back at their defaults while the guest still
+    /// believes its vectors are set up. The ITS mappings are rebuilt as well.
+    /// </summary>
+    public void RestoreInterruptState()
+    {
+        Msi?.Restore();
+        Msix?.Restore();
+    }
+
+    /// <summary>A guest read of a trapped BAR page (MSI-X table, PBA, or what shares their pages); null when <paramref name="guestAddress"/> is not trapped here.</summary>
+    public ulong? MmioRead(ulong guestAddress, int size) =>
+        Msix is { } msix && Bars.TryTrapped(guestAddress, out int bar, out ulong offset) ? msix.Read(bar, offset, size) : null;
+
+    /// <summary>A guest write to a trapped BAR page; false when <paramref name="guestAddress"/> is not trapped here.</summary>
+    public bool MmioWrite(ulong guestAddress, int size, ulong value)
+    {
+        if (Msix is not { } msix || !Bars.TryTrapped(guestAddress, out int bar, out ulong offset)) return false;
+        msix.Write(bar, offset, size, value);
+        return true;
+    }
 
     internal void PhysicalWrite(int offset, int size, uint value) => _config.Write(Physical, offset, size, value);
 
