@@ -19,6 +19,8 @@ namespace Bridgekeeper.Hypervisor.Vpci;
 /// <item>Initiate Function Level Reset on a function a guest owns (Device Control bit 15, §7.5.3.4; AF FLR,
 /// Advanced Features Control bit 0), or changing its PowerState (PMCSR bits 1:0, PCI PM 1.2 §3.2.4): both
 /// reset or stop the device under the guest;</item>
+/// <item>writing the MSI capability or MSI-X Message Control of a function a guest owns (§7.7.1, §7.7.2): the
+/// core programs them from the guest's view, and a change would send the guest's interrupts elsewhere;</item>
 /// <item>clearing any ACS Control bit (§7.7.11.3) anywhere: the isolation groups were computed with it set.</item>
 /// </list>
 /// It reads the physical state through the access it is given, which the caller holds under the config lock.
@@ -106,6 +108,15 @@ public sealed class IsolationWriteGuard(OwnershipTable owners)
                 && Covers(offset, size, pm + PmControlStatus)
                 && ((NewByte(offset, value, pm + PmControlStatus) ^ (int)physical.Read(function, pm + PmControlStatus, 1)) & PmPowerStateMask) != 0)
                 return "would change the PowerState (PMCSR bits 1:0)";
+            if (FindStandardLive(physical, function, CapabilityId.Msi) is int msi)
+            {
+                int length = MsiCapability.Layout((ushort)physical.Read(function, msi + MsiCapability.MessageControl, 2)).Length;
+                if (Overlaps(offset, size, msi + MsiCapability.MessageControl, msi + length))
+                    return "would change the MSI capability (the guest's interrupt routing)";
+            }
+            if (FindStandardLive(physical, function, CapabilityId.MsiX) is int msix
+                && Overlaps(offset, size, msix + MsixCapability.MessageControl, msix + MsixCapability.MessageControl + 2))
+                return "would change MSI-X Message Control (the guest's interrupt routing)";
         }
         return null;
     }

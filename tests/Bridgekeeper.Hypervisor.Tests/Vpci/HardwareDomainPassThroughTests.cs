@@ -185,4 +185,18 @@ public class HardwareDomainPassThroughTests
         HwWrite(rig, Gpu, devCtl + 1, 1, PciExpressCapability.DevCtlInitiateFlr >> 8); // not a guest's: allowed
         Assert.Equal(3, rig.Hypervisor.RefusedHardwareDomainWrites);
     }
+
+    [Fact]
+    public void Rewriting_the_msi_or_msix_registers_of_a_guest_function_is_refused()
+    {
+        var rig = WithNicAssigned();
+        int writes = rig.Fabric.Writes.Count;
+        HwWrite(rig, Nic0, 0x54, 4, 0xDEAD_0000);                  // MSI address
+        HwWrite(rig, Nic0, 0x50, 4, 0x0001_7005);                  // MSI header dword incl. Message Control
+        HwWrite(rig, Nic0, 0xB2, 2, MsixCapability.Enable);        // MSI-X Message Control
+        Assert.Equal(writes, rig.Fabric.Writes.Count);
+        Assert.Equal(3, rig.Hypervisor.RefusedHardwareDomainWrites);
+        HwWrite(rig, Gpu, 0x54, 4, 0xDEAD_0000);                   // the hardware domain's own function
+        Assert.Equal(0xDEAD_0000u, rig.Fabric.Read(Gpu, 0x54, 4));
+    }
 }
