@@ -20,11 +20,17 @@ public sealed class GuestBarSet
     private readonly List<BarMapping> _mappings = [];
     private readonly List<(int Bar, ulong Start, ulong End)> _trapped = [];
     private bool _romEnabled;
+    // The guest-visible register values live in the function's shadow (so reads skip the handlers);
+    // every write handler republishes what it changed. -1: a slot without a register.
+    private ConfigSpace? _shadow;
+    private readonly int[] _registerAt;
 
     public GuestBarSet(IReadOnlyList<PhysicalBar> bars)
     {
         _bars = [.. bars];
         _guestAddress = new ulong[_bars.Length];
+        _registerAt = new int[_bars.Length];
+        Array.Fill(_registerAt, -1);
     }
 
     public IReadOnlyList<PhysicalBar> Physical => _bars;
@@ -96,6 +102,7 @@ public sealed class GuestBarSet
     /// <summary>Registers BAR0-5 at 0x10 and the ROM BAR at 0x30 (Type 0 header, §7.5.1.2).</summary>
     public void Register(VirtualRegisterTable table)
     {
+        _shadow = table.Shadow;
         for (int index = 0; index < 6; index++)
         {
             int slot = Find(index);
@@ -107,14 +114,28 @@ public sealed class GuestBarSet
                 continue;
             }
             int captured = slot;
-            table.Add(new VirtualRegister(at, 4, $"BAR{index}", (_, _) => ReadBar(captured), (_, _, v) => WriteBar(captured, v)));
+            _registerAt[slot] = at;
+            Publish(slot);
+            table.Add(new VirtualRegister(at, 4, $"BAR{index}", (_, _) => ReadBar(captured), (_, _, v) => WriteBar(captured, v),
+                ReadsShadow: _shadow is not null));
         }
         int rom = Find(PhysicalBar.RomIndex);
         if (rom < 0 || _bars[rom].Size == 0)
             table.Add(new VirtualRegister(ConfigHeader.ExpansionRomBar, 4, "Expansion ROM BAR", static (_, _) => 0u, static (_, _, _) => { }));
         else
+        {
+            _registerAt[rom] = ConfigHeader.ExpansionRomBar;
+            Publish(rom);
             table.Add(new VirtualRegister(ConfigHeader.ExpansionRomBar, 4, "Expansion ROM BAR", (_, _) => ReadRom(rom), (_, _, v) => WriteRom(rom, v),
-                RsvdP: 0x0000_07FE));
+                RsvdP: 0x0000_07FE, ReadsShadow: _shadow is not null));
+        }
+    }
+
+    /// <summary>Stores a slot's guest-visible register value in the shadow (reads are served from there).</summary>
+    private void Publish(int slot)
+    {
+        if (_shadow is null || (uint)slot >= (uint)_bars.Length || _registerAt[slot] < 0) return;
+        _shadow.Store(_registerAt[slot], 4, _bars[slot].Kind == BarKind.Rom ? ReadRom(slot) : ReadBar(slot));
     }
 
     /// <summary>
@@ -204,6 +225,7 @@ public sealed class GuestBarSet
                     ulong next = ((_guestAddress[slot] & 0xFFFF_FFFF_0000_0000UL) | (value & 0xFFFF_FFF0u)) & mask;
                     _guestAddress[slot] = next;
                     _guestAddress[slot + 1] = next;
+                    Publish(slot + 1);
                     break;
                 }
             case BarKind.Memory64High:
@@ -211,9 +233,11 @@ public sealed class GuestBarSet
                     ulong next = (((ulong)value << 32) | (_guestAddress[slot] & 0xFFFF_FFFFUL)) & mask;
                     _guestAddress[slot] = next;
                     _guestAddress[slot - 1] = next;
+                    Publish(slot - 1);
                     break;
                 }
         }
+        Publish(slot);
     }
 
     private uint ReadRom(int slot) => (uint)_guestAddress[slot] | (_romEnabled ? 1u : 0u);
@@ -223,8 +247,10 @@ public sealed class GuestBarSet
         bool enable = (value & 1) != 0;
         if (!IsMapped)
             _guestAddress[slot] = value & BarSizer.RomAddressMask & ~(_bars[slot].Size - 1) & 0xFFFF_FFFFUL;
-        if (enable == _romEnabled) return;
+        bool changed = enable != _romEnabled;
         _romEnabled = enable;
+        Publish(slot);
+        if (!changed) return;
         if (IsMapped)
         {
             // ROM Enable toggled with decode on: remap so the ROM appears or disappears (Xen's rom_write).

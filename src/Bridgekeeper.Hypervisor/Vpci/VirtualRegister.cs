@@ -17,6 +17,8 @@ public delegate void VirtualRegisterWrite(int offset, int size, uint value);
 /// <see cref="ShadowBacked"/> promises that the handlers are exactly the table's shadow: the read returns
 /// the shadow bytes and the write (if any) stores the masked value with RW1C semantics and nothing
 /// else, so the table may serve the register straight from the shadow without calling them.
+/// <see cref="ReadsShadow"/> promises only the read: the value is always the shadow's bytes (the write
+/// handler keeps them current), so reads skip the handler and writes still call it.
 /// </summary>
 public readonly record struct VirtualRegister(
     int Offset,
@@ -28,7 +30,8 @@ public readonly record struct VirtualRegister(
     uint Rw1c = 0,
     uint RsvdP = 0,
     uint RsvdZ = 0,
-    bool ShadowBacked = false)
+    bool ShadowBacked = false,
+    bool ReadsShadow = false)
 {
     public int End => Offset + Size;
 

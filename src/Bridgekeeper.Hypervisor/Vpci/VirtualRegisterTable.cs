@@ -15,7 +15,9 @@ namespace Bridgekeeper.Hypervisor.Vpci;
 /// each dword whose bytes are all unclaimed or in <see cref="VirtualRegister.ShadowBacked"/> registers,
 /// a precomputed <see cref="DwordPlan"/> folds the registers' masks into four bit masks, so an access
 /// there is one shadow load (and a store for a write) with no handler call, however many registers the
-/// dword holds. Every other dword takes the general path below, with identical results.
+/// dword holds. Registers that keep their guest-visible value in the shadow but need their own write
+/// handler (<see cref="VirtualRegister.ReadsShadow"/>: Command, BARs) get the fast read only. Every other
+/// dword takes the general path below, with identical results.
 /// </para>
 /// </summary>
 public sealed class VirtualRegisterTable
@@ -26,7 +28,8 @@ public sealed class VirtualRegisterTable
     // write = (value & Writable) | (old & Keep) | (old & Clear & ~value), on the written bytes only.
     private struct DwordPlan
     {
-        public bool Fast;
+        public bool Fast;      // reads and writes from the shadow
+        public bool FastRead;  // reads from the shadow (a register with its own write handler may allow only this)
         public uint ReadMask;
         public uint Ones;
         public uint Writable;
@@ -99,8 +102,8 @@ public sealed class VirtualRegisterTable
     /// <summary>Recomputes one dword's fast plan from the registrations covering it.</summary>
     private void Plan(int dword)
     {
-        var plan = new DwordPlan { Fast = Shadow is not null, ReadMask = 0xFFFF_FFFF };
-        for (int b = 0; b < 4 && plan.Fast; b++)
+        var plan = new DwordPlan { Fast = Shadow is not null, FastRead = Shadow is not null, ReadMask = 0xFFFF_FFFF };
+        for (int b = 0; b < 4 && plan.FastRead; b++)
         {
             int index = _byteToRegister[dword * 4 + b];
             uint lane = 0xFFu << (b * 8);
@@ -111,7 +114,8 @@ public sealed class VirtualRegisterTable
                 continue;
             }
             ref readonly var r = ref _registers[index - 1];
-            if (!r.ShadowBacked) { plan.Fast = false; break; }
+            if (!r.ShadowBacked) plan.Fast = false;
+            if (!r.ShadowBacked && !r.ReadsShadow) { plan.FastRead = false; break; }
             int shift = (r.Offset & 3) * 8;
             uint keep = r.Write is null ? r.WidthMask : r.ReadOnly | r.RsvdP;
             uint clear = r.Write is null ? 0 : r.Rw1c;
@@ -120,6 +124,7 @@ public sealed class VirtualRegisterTable
             plan.Clear |= (clear << shift) & lane;
             plan.Writable |= ((r.WidthMask & ~(keep | clear | r.RsvdZ)) << shift) & lane;
         }
+        plan.Fast &= plan.FastRead;
         _plans[dword] = plan;
     }
 
@@ -200,7 +205,7 @@ public sealed class VirtualRegisterTable
     private uint ReadSpan(int offset, int size)
     {
         ref readonly var plan = ref _plans[offset >> 2];
-        if (plan.Fast)
+        if (plan.FastRead)
         {
             int shift = (offset & 3) * 8;
             uint width = WidthOf(size);

@@ -45,13 +45,15 @@ public class VirtualRegisterTableProperties
         .Select((write, offset, size, value) => new Op(write, offset & ~(size - 1) & (Dwords * 4 - 1) & ~(size - 1), size, value));
 
     /// <summary>
-    /// <paramref name="shadowBacked"/> true serves the registers through the per-dword fast plans,
-    /// false through the handlers: both must match the model (and so each other).
+    /// <paramref name="shadowBacked"/> serves the registers through the per-dword fast plans,
+    /// <paramref name="readsShadow"/> only their reads, neither through the handlers: all must match the
+    /// model (and so each other).
     /// </summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Dispatch_matches_a_naive_per_bit_model(bool shadowBacked)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Dispatch_matches_a_naive_per_bit_model(bool shadowBacked, bool readsShadow)
     {
         Gen.Select(SpecsGen, OpGen.Array[1, 60]).Sample((specs, ops) =>
         {
@@ -62,7 +64,7 @@ public class VirtualRegisterTableProperties
             foreach (var s in specs)
             {
                 shadow.Store(s.Offset, s.Size, s.Initial);
-                table.Add(new VirtualRegister(s.Offset, s.Size, $"r{s.Offset:x}", shadow.Read, ShadowRegisters.WriterFor(shadow, s.Rw1c), s.Ro, s.Rw1c, s.RsvdP, s.RsvdZ, shadowBacked));
+                table.Add(new VirtualRegister(s.Offset, s.Size, $"r{s.Offset:x}", shadow.Read, ShadowRegisters.WriterFor(shadow, s.Rw1c), s.Ro, s.Rw1c, s.RsvdP, s.RsvdZ, shadowBacked, readsShadow));
                 model[s.Offset] = (s, s.Initial);
             }
             foreach (var op in ops)
