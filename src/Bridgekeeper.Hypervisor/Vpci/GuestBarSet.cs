@@ -197,7 +197,7 @@ public sealed class GuestBarSet
 
     private uint ReadBar(int slot)
     {
-        var bar = _bars[slot];
+        ref readonly var bar = ref _bars[slot];
         ulong guest = _guestAddress[slot];
         uint type = bar.Prefetchable ? 0x8u : 0u;
         return bar.Kind switch
@@ -213,7 +213,7 @@ public sealed class GuestBarSet
     {
         // Xen ignores BAR writes while the BAR is mapped: its address may change only with decode off.
         if (IsMapped) return;
-        var bar = _bars[slot];
+        ref readonly var bar = ref _bars[slot];
         ulong mask = ~(bar.Size - 1);
         switch (bar.Kind)
         {

@@ -273,6 +273,18 @@ public sealed class VirtualRegisterTable
 
     private void WriteRegisters(int offset, int size, uint value)
     {
+        // The access is exactly one register with nothing to preserve (a BAR, a full RW register): the
+        // read-modify-write of WriteRegister reduces to clearing RsvdZ, so call the handler directly.
+        int first = _byteToRegister[offset];
+        if (first != 0)
+        {
+            ref readonly var only = ref _registers[first - 1];
+            if (only.Offset == offset && only.Size == size && only.Write is not null && (only.ReadOnly | only.RsvdP) == 0)
+            {
+                only.Write(offset, size, value & ~only.RsvdZ & only.WidthMask);
+                return;
+            }
+        }
         int pos = offset, end = offset + size;
         bool dropped = false;
         while (pos < end)
