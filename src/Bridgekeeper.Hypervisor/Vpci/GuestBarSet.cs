@@ -5,7 +5,9 @@ namespace Bridgekeeper.Hypervisor.Vpci;
 /// <summary>
 /// A guest's view of one function's BARs and Expansion ROM (Xen header.c, <c>guest_mem_bar_*</c>):
 /// each BAR holds a guest address, masked with <c>~(size - 1)</c> on write so that writing all ones and
-/// reading back gives the size (PCIe Base 6.0 §7.5.1.2.1). The type bits are the physical ones. I/O and
+/// reading back gives the size (PCIe Base 6.0 §7.5.1.2.1). The type bits are the physical ones. A memory
+/// BAR register is a plain shadow register whose read-only mask is the type bits plus the bits below its
+/// size (and everything while it is mapped), so the table serves it like any shadow dword. I/O and
 /// empty BARs read 0 (no I/O space on Arm). A BAR's guest address changes only while it is unmapped,
 /// and mapping follows Memory Space Enable (and ROM Enable): see <see cref="SetDecode"/>. Pages that
 /// hold emulated registers (the MSI-X table and PBA, <see cref="Trap"/>) are left out of the mapping,
@@ -20,9 +22,10 @@ public sealed class GuestBarSet
     private readonly List<BarMapping> _mappings = [];
     private readonly List<(int Bar, ulong Start, ulong End)> _trapped = [];
     private bool _romEnabled;
-    // The guest-visible register values live in the function's shadow (so reads skip the handlers);
-    // every write handler republishes what it changed. -1: a slot without a register.
+    // The guest-visible register values live in the function's shadow: memory BARs entirely (their guest
+    // address is read back from there), the ROM through its handler's Publish. -1: a slot without a register.
     private ConfigSpace? _shadow;
+    private VirtualRegisterTable? _table;
     private readonly int[] _registerAt;
 
     public GuestBarSet(IReadOnlyList<PhysicalBar> bars)
@@ -79,8 +82,9 @@ public sealed class GuestBarSet
             {
                 int i = Find(bar);
                 if (i < 0 || !_bars[i].IsMappable) continue;
-                ulong at = guestAddress - _guestAddress[i];
-                if (guestAddress >= _guestAddress[i] && at >= start && at < end && at < _bars[i].Size)
+                ulong barAt = GuestAddressAt(i);
+                ulong at = guestAddress - barAt;
+                if (guestAddress >= barAt && at >= start && at < end && at < _bars[i].Size)
                 {
                     barIndex = bar;
                     offset = at;
@@ -96,13 +100,43 @@ public sealed class GuestBarSet
     public ulong GuestAddressOf(int barIndex)
     {
         int i = Find(barIndex);
-        return i < 0 ? 0 : _guestAddress[i];
+        return i < 0 ? 0 : GuestAddressAt(i);
+    }
+
+    /// <summary>The guest address of slot <paramref name="i"/>: from the shadow BAR register(s), or the ROM's bookkeeping.</summary>
+    private ulong GuestAddressAt(int i)
+    {
+        var kind = _bars[i].Kind;
+        if (_shadow is null || kind is BarKind.Rom or BarKind.Empty or BarKind.Io) return _guestAddress[i];
+        int low = kind == BarKind.Memory64High ? i - 1 : i;
+        ulong address = _shadow.Read(_registerAt[low], 4) & 0xFFFF_FFF0u;
+        if (_bars[low].Kind == BarKind.Memory64Low) address |= (ulong)_shadow.Read(_registerAt[low + 1], 4) << 32;
+        return address;
+    }
+
+    /// <summary>The read-only bits of a memory BAR register: all while mapped, else type bits and the bits below the size.</summary>
+    private uint ReadOnlyMaskOf(int slot)
+    {
+        if (IsMapped) return 0xFFFF_FFFF;
+        ulong below = _bars[slot].Size - 1;
+        return _bars[slot].Kind == BarKind.Memory64High ? (uint)(below >> 32) : (uint)below | 0xF;
+    }
+
+    /// <summary>Makes the memory BAR registers read-only while mapped (Xen ignores BAR writes then) and writable again after.</summary>
+    private void UpdateBarMasks()
+    {
+        if (_table is null) return;
+        for (int i = 0; i < _bars.Length; i++)
+            if (_registerAt[i] >= 0 && _bars[i].Kind is BarKind.Memory32 or BarKind.Memory64Low or BarKind.Memory64High)
+                _table.SetReadOnly(_registerAt[i], ReadOnlyMaskOf(i));
     }
 
     /// <summary>Registers BAR0-5 at 0x10 and the ROM BAR at 0x30 (Type 0 header, §7.5.1.2).</summary>
     public void Register(VirtualRegisterTable table)
     {
-        _shadow = table.Shadow;
+        var shadow = table.Shadow ?? throw new ArgumentException("the BARs are shadow registers: the table needs a shadow", nameof(table));
+        _shadow = shadow;
+        _table = table;
         for (int index = 0; index < 6; index++)
         {
             int slot = Find(index);
@@ -110,14 +144,14 @@ public sealed class GuestBarSet
             if (slot < 0 || _bars[slot].Kind is BarKind.Empty or BarKind.Io)
             {
                 // No memory decoded here: the register reads 0 and ignores writes (Xen: IO and empty BARs on non-x86).
-                table.Add(new VirtualRegister(at, 4, $"BAR{index}", static (_, _) => 0u, static (_, _, _) => { }));
+                shadow.Store(at, 4, 0);
+                table.Add(new VirtualRegister(at, 4, $"BAR{index}", shadow.Read, Write: null, ShadowBacked: true));
                 continue;
             }
-            int captured = slot;
             _registerAt[slot] = at;
-            Publish(slot);
-            table.Add(new VirtualRegister(at, 4, $"BAR{index}", (_, _) => ReadBar(captured), (_, _, v) => WriteBar(captured, v),
-                ReadsShadow: _shadow is not null));
+            shadow.Store(at, 4, TypeBits(slot));
+            table.Add(new VirtualRegister(at, 4, $"BAR{index}", shadow.Read, ShadowRegisters.WriterFor(shadow, 0),
+                ReadOnly: ReadOnlyMaskOf(slot), ShadowBacked: true));
         }
         int rom = Find(PhysicalBar.RomIndex);
         if (rom < 0 || _bars[rom].Size == 0)
@@ -131,12 +165,20 @@ public sealed class GuestBarSet
         }
     }
 
-    /// <summary>Stores a slot's guest-visible register value in the shadow (reads are served from there).</summary>
+    /// <summary>Stores the ROM register's guest-visible value in the shadow (reads are served from there).</summary>
     private void Publish(int slot)
     {
-        if (_shadow is null || (uint)slot >= (uint)_bars.Length || _registerAt[slot] < 0) return;
-        _shadow.Store(_registerAt[slot], 4, _bars[slot].Kind == BarKind.Rom ? ReadRom(slot) : ReadBar(slot));
+        if (_shadow is null || _registerAt[slot] < 0) return;
+        _shadow.Store(_registerAt[slot], 4, ReadRom(slot));
     }
+
+    /// <summary>A memory BAR's read-only type bits (§7.5.1.2.1): prefetchable, 64-bit; the high half has none.</summary>
+    private uint TypeBits(int slot) => _bars[slot].Kind switch
+    {
+        BarKind.Memory32 => _bars[slot].Prefetchable ? 0x8u : 0u,
+        BarKind.Memory64Low => (_bars[slot].Prefetchable ? 0x8u : 0u) | 0x4u,
+        _ => 0u,
+    };
 
     /// <summary>
     /// Maps or unmaps every mappable BAR when Memory Space Enable changes (Xen's <c>modify_bars</c>).
@@ -151,6 +193,7 @@ public sealed class GuestBarSet
         {
             _mappings.Clear();
             IsMapped = false;
+            UpdateBarMasks();
             return false;
         }
         if (IsMapped) return true;
@@ -159,7 +202,7 @@ public sealed class GuestBarSet
         {
             var bar = _bars[i];
             if (!bar.IsMappable || (bar.Kind == BarKind.Rom && !_romEnabled)) continue;
-            ulong guest = _guestAddress[i];
+            ulong guest = GuestAddressAt(i);
             if (((guest ^ bar.HostAddress) & (PageSize - 1)) != 0)
             {
                 MapRefusal = $"BAR{(bar.Kind == BarKind.Rom ? "ROM" : bar.Index.ToString(System.Globalization.CultureInfo.InvariantCulture))} guest address 0x{guest:X} and host address 0x{bar.HostAddress:X} differ in page offset";
@@ -169,6 +212,7 @@ public sealed class GuestBarSet
         }
         _mappings.AddRange(pending);
         IsMapped = true;
+        UpdateBarMasks();
         return true;
     }
 
@@ -193,51 +237,6 @@ public sealed class GuestBarSet
         for (int i = 0; i < _bars.Length; i++)
             if (_bars[i].Index == index) return i;
         return -1;
-    }
-
-    private uint ReadBar(int slot)
-    {
-        ref readonly var bar = ref _bars[slot];
-        ulong guest = _guestAddress[slot];
-        uint type = bar.Prefetchable ? 0x8u : 0u;
-        return bar.Kind switch
-        {
-            BarKind.Memory32 => (uint)guest | type,
-            BarKind.Memory64Low => (uint)guest | type | 0x4u,
-            BarKind.Memory64High => (uint)(guest >> 32),
-            _ => 0u,
-        };
-    }
-
-    private void WriteBar(int slot, uint value)
-    {
-        // Xen ignores BAR writes while the BAR is mapped: its address may change only with decode off.
-        if (IsMapped) return;
-        ref readonly var bar = ref _bars[slot];
-        ulong mask = ~(bar.Size - 1);
-        switch (bar.Kind)
-        {
-            case BarKind.Memory32:
-                _guestAddress[slot] = (value & 0xFFFF_FFF0u) & mask & 0xFFFF_FFFFu;
-                break;
-            case BarKind.Memory64Low:
-                {
-                    ulong next = ((_guestAddress[slot] & 0xFFFF_FFFF_0000_0000UL) | (value & 0xFFFF_FFF0u)) & mask;
-                    _guestAddress[slot] = next;
-                    _guestAddress[slot + 1] = next;
-                    Publish(slot + 1);
-                    break;
-                }
-            case BarKind.Memory64High:
-                {
-                    ulong next = (((ulong)value << 32) | (_guestAddress[slot] & 0xFFFF_FFFFUL)) & mask;
-                    _guestAddress[slot] = next;
-                    _guestAddress[slot - 1] = next;
-                    Publish(slot - 1);
-                    break;
-                }
-        }
-        Publish(slot);
     }
 
     private uint ReadRom(int slot) => (uint)_guestAddress[slot] | (_romEnabled ? 1u : 0u);

@@ -99,6 +99,21 @@ public sealed class VirtualRegisterTable
         Plan(register.Offset >> 2);
     }
 
+    /// <summary>
+    /// Changes the read-only mask of the register that starts at <paramref name="offset"/> (a BAR is
+    /// read-only while it is mapped) and recomputes its dword's plan. Not for use on a hot path.
+    /// </summary>
+    public void SetReadOnly(int offset, uint readOnly)
+    {
+        int index = (uint)offset < SpaceSize ? _byteToRegister[offset] : 0;
+        if (index == 0 || _registers[index - 1].Offset != offset)
+            throw new VirtualRegisterConflictException($"no register starts at 0x{offset:X3}");
+        var changed = _registers[index - 1] with { ReadOnly = readOnly };
+        if (changed.Problem() is { } why) throw new VirtualRegisterConflictException(why);
+        _registers[index - 1] = changed;
+        Plan(offset >> 2);
+    }
+
     /// <summary>Recomputes one dword's fast plan from the registrations covering it.</summary>
     private void Plan(int dword)
     {

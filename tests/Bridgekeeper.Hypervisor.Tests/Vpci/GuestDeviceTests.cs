@@ -121,13 +121,20 @@ public class GuestDeviceTests
     }
 
     [Fact]
-    public void A_bar_write_while_mapped_is_ignored()
+    public void A_bar_write_while_mapped_is_ignored_and_takes_effect_again_after_decode_is_off()
     {
         var rig = Assigned();
         PlaceBars(rig, 0x2300_0100);
         Write(rig, Slot0, 0x04, 2, ConfigHeader.CommandMemorySpace);
         Write(rig, Slot0, 0x18, 4, 0x2400_0100);
+        Write(rig, Slot0, 0x14, 4, 0x0000_0002);
         Assert.Equal(0x2300_0100u, Read(rig, Slot0, 0x18));
+        Assert.Equal(0x0000_0001u, Read(rig, Slot0, 0x14));
+        Write(rig, Slot0, 0x04, 2, 0);
+        Write(rig, Slot0, 0x18, 4, 0x2400_0100);
+        Write(rig, Slot0, 0x14, 4, 0x0000_0002);
+        Assert.Equal(0x2400_0100u, Read(rig, Slot0, 0x18));
+        Assert.Equal(0x2_0000_0000ul, rig.Hypervisor.GuestViewOf(Nic0)!.Bars.GuestAddressOf(0));
     }
 
     [Fact]
