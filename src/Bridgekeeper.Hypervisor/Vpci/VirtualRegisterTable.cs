@@ -13,7 +13,7 @@ namespace Bridgekeeper.Hypervisor.Vpci;
 /// <para>
 /// Speed: most of a guest's config space is shadow (IDs, capability headers, the virtual AER). For
 /// each dword whose bytes are all unclaimed or in <see cref="VirtualRegister.ShadowBacked"/> registers,
-/// a precomputed <see cref="DwordPlan"/> folds the registers' masks into four bit masks, so an access
+/// a precomputed <see cref="DwordPlan"/> folds the registers' masks into five bit masks, so an access
 /// there is one shadow load (and a store for a write) with no handler call, however many registers the
 /// dword holds. Registers that keep their guest-visible value in the shadow but need their own write
 /// handler (<see cref="VirtualRegister.ReadsShadow"/>: Command, BARs) get the fast read only. Every other
@@ -23,19 +23,6 @@ namespace Bridgekeeper.Hypervisor.Vpci;
 public sealed class VirtualRegisterTable
 {
     public const int SpaceSize = 4096;
-
-    // One dword of config space served straight from the shadow: read = (shadow & ReadMask) | Ones;
-    // write = (value & Writable) | (old & Keep) | (old & Clear & ~value), on the written bytes only.
-    private struct DwordPlan
-    {
-        public bool Fast;      // reads and writes from the shadow
-        public bool FastRead;  // reads from the shadow (a register with its own write handler may allow only this)
-        public uint ReadMask;
-        public uint Ones;
-        public uint Writable;
-        public uint Keep;
-        public uint Clear;
-    }
 
     private readonly DwordPlan[] _plans = new DwordPlan[SpaceSize / 4];
 
@@ -117,27 +104,11 @@ public sealed class VirtualRegisterTable
     /// <summary>Recomputes one dword's fast plan from the registrations covering it.</summary>
     private void Plan(int dword)
     {
-        var plan = new DwordPlan { Fast = Shadow is not null, FastRead = Shadow is not null, ReadMask = 0xFFFF_FFFF };
+        var plan = DwordPlan.Unclaimed(Shadow is not null);
         for (int b = 0; b < 4 && plan.FastRead; b++)
         {
             int index = _byteToRegister[dword * 4 + b];
-            uint lane = 0xFFu << (b * 8);
-            if (index == 0)
-            {
-                plan.Ones |= lane;
-                plan.Keep |= lane;
-                continue;
-            }
-            ref readonly var r = ref _registers[index - 1];
-            if (!r.ShadowBacked) plan.Fast = false;
-            if (!r.ShadowBacked && !r.ReadsShadow) { plan.FastRead = false; break; }
-            int shift = (r.Offset & 3) * 8;
-            uint keep = r.Write is null ? r.WidthMask : r.ReadOnly | r.RsvdP;
-            uint clear = r.Write is null ? 0 : r.Rw1c;
-            plan.ReadMask &= ~(((r.RsvdP | r.RsvdZ) << shift) & lane);
-            plan.Keep |= (keep << shift) & lane;
-            plan.Clear |= (clear << shift) & lane;
-            plan.Writable |= ((r.WidthMask & ~(keep | clear | r.RsvdZ)) << shift) & lane;
+            if (index != 0) plan.AddLane(b, in _registers[index - 1]);
         }
         plan.Fast &= plan.FastRead;
         _plans[dword] = plan;
