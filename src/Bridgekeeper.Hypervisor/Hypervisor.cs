@@ -50,7 +50,8 @@ public sealed class Hypervisor : IHypervisorEntry
         }
         Registry = registry;
         Topology = topology;
-        _guests = new GuestRegistry(Config, ports.Interrupts, ports.ItsDeviceIdOf, topology.PhysicalFunctionOf, ports.Mmio, ports.ItsDoorbell)
+        _guests = new GuestRegistry(Config, ports.Interrupts, ports.ItsDeviceIdOf, topology.PhysicalFunctionOf, ports.Mmio, ports.ItsDoorbell,
+            topology.DmaAliasesOf)
         {
             OnSecondaryBusReset = GuestSecondaryBusReset,
             OnMapRefused = (device, why) => Emit(HypervisorEventKinds.BarMapRefused, device.Physical, device.Domain,

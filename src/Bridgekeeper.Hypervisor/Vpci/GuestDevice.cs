@@ -52,6 +52,16 @@ public sealed class GuestDevice : VirtualFunction
     /// <summary>The host ITS doorbell the device's physical MSI/MSI-X messages target.</summary>
     public ulong ItsDoorbell { get; private set; }
 
+    /// <summary>
+    /// The first ITS EventID of this function's vectors: 0, or DevFn x 256 when its MSIs carry a DMA alias
+    /// shared with other functions behind the same bridge (<see cref="SharesItsDeviceId"/>), so their
+    /// events never collide under the one DeviceID (Linux's ITS sizes such an ITT for every alias).
+    /// </summary>
+    public uint EventIdBase { get; private set; }
+
+    /// <summary>The ITS DeviceID is a bridge's DMA alias that other functions may share.</summary>
+    public bool SharesItsDeviceId { get; private set; }
+
     /// <summary>The physical MSI programming, or null when the function has no MSI capability.</summary>
     public PhysicalMsi? Msi { get; private set; }
 
@@ -67,7 +77,7 @@ public sealed class GuestDevice : VirtualFunction
     /// </summary>
     public static GuestDevice Build(Sbdf virtualAddress, Sbdf physical, DomainId domain, SerialisedConfigAccess config,
         IInterruptController? interrupts = null, uint itsDeviceId = 0, Sbdf? physicalFunction = null,
-        ISystemMemory? mmio = null, ulong itsDoorbell = HypervisorPorts.DefaultItsDoorbell)
+        ISystemMemory? mmio = null, ulong itsDoorbell = HypervisorPorts.DefaultItsDoorbell, uint eventIdBase = 0, bool sharesItsDeviceId = false)
     {
         byte[] snapshot = config.WithConfigLock(p => Snapshot(p, physical));
         if (physicalFunction is Sbdf pf) PresentVirtualFunctionIds(config, pf, snapshot);
@@ -80,6 +90,8 @@ public sealed class GuestDevice : VirtualFunction
             ItsDeviceId = itsDeviceId,
             Mmio = mmio,
             ItsDoorbell = itsDoorbell,
+            EventIdBase = eventIdBase,
+            SharesItsDeviceId = sharesItsDeviceId,
         };
         var chain = GuestCapabilityChain.Register(device, snapshot);
         GuestHeaderRegisters.Register(device, snapshot, chain.FirstOffset);
@@ -155,6 +167,13 @@ public sealed class GuestDevice : VirtualFunction
     {
         Msi?.Restore();
         Msix?.Restore();
+    }
+
+    /// <summary>Maps this function's enabled events in the ITS again (after a shared DeviceID was unmapped); touches no device register.</summary>
+    internal void MapEvents()
+    {
+        Msi?.MapEvents();
+        Msix?.MapEvents();
     }
 
     /// <summary>A guest read of a trapped BAR page (MSI-X table, PBA, or what shares their pages); null when <paramref name="guestAddress"/> is not trapped here.</summary>

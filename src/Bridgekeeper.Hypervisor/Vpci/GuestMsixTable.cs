@@ -103,7 +103,7 @@ public sealed class GuestMsixTable
         if ((guest & MsixCapability.Enable) == 0)
         {
             _device.WithPhysical(p => p.Write(_device.Physical, control, 2, (p.Read(_device.Physical, control, 2) & ~(uint)(MsixCapability.Enable | MsixCapability.FunctionMask)) | guest));
-            if (_mapped) interrupts?.UnmapDevice(_device.ItsDeviceId);
+            if (_mapped && !_device.SharesItsDeviceId) interrupts?.UnmapDevice(_device.ItsDeviceId); // see PhysicalMsi.Apply
             _mapped = false;
             return;
         }
@@ -119,7 +119,7 @@ public sealed class GuestMsixTable
         int control = _capability + MsixCapability.MessageControl;
         uint guest = GuestControl & (MsixCapability.Enable | MsixCapability.FunctionMask);
         if ((guest & MsixCapability.Enable) == 0) return;
-        if (_mapped) _device.Interrupts?.UnmapDevice(_device.ItsDeviceId);
+        if (_mapped && !_device.SharesItsDeviceId) _device.Interrupts?.UnmapDevice(_device.ItsDeviceId);
         uint others = 0;
         _device.WithPhysical(p =>
         {
@@ -140,21 +140,42 @@ public sealed class GuestMsixTable
         }
     }
 
+    /// <summary>Maps every entry's event to the guest's LPI while MSI-X is enabled; touches no device register.</summary>
+    internal void MapEvents()
+    {
+        if (!Enabled) return;
+        for (int i = 0; i < TableSize; i++) MapEntry(i);
+    }
+
+    /// <summary>
+    /// Whether entry <paramref name="entry"/> has an EventID of its own: a function sharing its DeviceID
+    /// has 256 events (<see cref="GuestDevice.EventIdBase"/>); entries past those stay masked on the device.
+    /// </summary>
+    private bool HasEvent(int entry) => !_device.SharesItsDeviceId || entry < 256;
+
+    private void MapEntry(int entry)
+    {
+        if (!HasEvent(entry)) return;
+        _device.Interrupts?.MapLpi(_device.ItsDeviceId, _device.EventIdBase + (uint)entry, _device.Domain, Entry(entry).Data);
+        _mapped = true;
+    }
+
     private void ProgramEntry(int entry)
     {
-        var (_, data, vectorControl) = Entry(entry);
-        _device.Interrupts?.MapLpi(_device.ItsDeviceId, (uint)entry, _device.Domain, data);
-        _mapped = true;
+        var (_, _, vectorControl) = Entry(entry);
+        MapEntry(entry);
+        uint eventId = _device.EventIdBase + (uint)entry;
+        if (!HasEvent(entry)) vectorControl = EntryMasked;
         ulong doorbell = _device.ItsDoorbell;
         ulong at = TableOffset + (ulong)(entry * EntrySize);
         Span<byte> bytes = stackalloc byte[EntrySize];
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, (uint)doorbell);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[4..], (uint)(doorbell >> 32));
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes[8..], (uint)entry);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[8..], eventId);
         // Mask first, then address and data, then the guest's mask (§6.1.4.5: change an entry only while masked).
         WritePhysical(TableBar, at + VectorControl, 4, EntryMasked);
         WritePhysical(TableBar, at, 8, BinaryPrimitives.ReadUInt64LittleEndian(bytes));
-        WritePhysical(TableBar, at + 8, 4, (uint)entry);
+        WritePhysical(TableBar, at + 8, 4, eventId);
         WritePhysical(TableBar, at + VectorControl, 4, vectorControl & EntryMasked);
     }
 

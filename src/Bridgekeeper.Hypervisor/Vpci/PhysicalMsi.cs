@@ -39,20 +39,22 @@ public sealed class PhysicalMsi(GuestDevice device, int offset, ushort physicalC
     /// <summary>After a guest write: remaps the ITS events and programs the physical registers.</summary>
     public void Apply()
     {
-        var interrupts = device.Interrupts;
-        if (interrupts is not null)
-        {
-            if (_mapped) interrupts.UnmapDevice(device.ItsDeviceId);
-            _mapped = false;
-            if (Enabled)
-            {
-                uint data = device.Shadow.Read(DataAt, 2);
-                for (int e = 0; e < Vectors; e++)
-                    interrupts.MapLpi(device.ItsDeviceId, (uint)e, device.Domain, data + (uint)e);
-                _mapped = true;
-            }
-        }
+        // A shared (bridge-alias) DeviceID is never unmapped here: other functions' events live under it
+        // too; MapLpi overwrites this function's own events, and detaching the function clears them.
+        if (_mapped && !device.SharesItsDeviceId) device.Interrupts?.UnmapDevice(device.ItsDeviceId);
+        _mapped = false;
+        MapEvents();
         ProgramDevice();
+    }
+
+    /// <summary>Maps (DeviceID, EventIdBase + i) to the guest's LPI data + i for each enabled vector.</summary>
+    internal void MapEvents()
+    {
+        if (device.Interrupts is not { } interrupts || !Enabled) return;
+        uint data = device.Shadow.Read(DataAt, 2);
+        for (int e = 0; e < Vectors; e++)
+            interrupts.MapLpi(device.ItsDeviceId, device.EventIdBase + (uint)e, device.Domain, data + (uint)e);
+        _mapped = true;
     }
 
     /// <summary>Writes the guest's MSI state to the device again (after a reset cleared it); nothing when the guest has MSI off.</summary>
@@ -76,7 +78,7 @@ public sealed class PhysicalMsi(GuestDevice device, int offset, ushort physicalC
                 p.Write(f, control, 2, next); // off (or still on while reprogrammed): enable bit last
             p.Write(f, offset + MsiCapability.MessageAddress, 4, (uint)doorbell);
             if (Wide) p.Write(f, offset + MsiCapability.MessageAddress + 4, 4, (uint)(doorbell >> 32));
-            p.Write(f, DataAt, 2, 0); // EventID base 0
+            p.Write(f, DataAt, 2, device.EventIdBase); // the function's first EventID
             if (Masking) p.Write(f, DataAt + 4, 4, device.Shadow.Read(DataAt + 4, 4));
             if (enable) p.Write(f, control, 2, next | MsiCapability.Enable);
         });

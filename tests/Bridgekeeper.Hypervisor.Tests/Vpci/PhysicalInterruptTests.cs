@@ -185,4 +185,33 @@ public class PhysicalInterruptTests
         Write(rig, 0xB0 + 0x02, 2, 0); // a driver making sure MSI-X is off
         Assert.Equal((Guest1, 0x20u), rig.Interrupts.Lpis[(DeviceId, 0)]);
     }
+
+    [Fact]
+    public void Functions_behind_one_bridge_alias_share_its_its_device_id_with_separate_event_ranges()
+    {
+        var rig = new PassthroughRig(ErrorNotification.VirtualGhes);
+        var alias = Sbdf.Parse("01:1f.0"); // what a PCIe-to-PCI bridge would substitute for both
+        rig.Topology.Aliases[Nic0] = [alias];
+        rig.Topology.Aliases[Nic1] = [alias];
+        Assert.True(rig.Hypervisor.Assign(Guest1, [Nic0, Nic1]).Accepted);
+        uint shared = HypervisorPorts.IdentityRid(alias);
+        var slot1 = Sbdf.Parse("00:01.0");
+        Write(rig, 0x50 + 0x0C, 2, 0x0020);
+        Write(rig, 0x50 + 0x02, 2, 0x0001);
+        rig.Hypervisor.ConfigWrite(Guest1, slot1, 0x50 + 0x0C, 2, 0x0040);
+        rig.Hypervisor.ConfigWrite(Guest1, slot1, 0x50 + 0x02, 2, 0x0001);
+
+        Assert.Equal((Guest1, 0x20u), rig.Interrupts.Lpis[(shared, 0)]);        // 01:00.0: events from 0
+        Assert.Equal((Guest1, 0x40u), rig.Interrupts.Lpis[(shared, 0x100)]);    // 01:00.1: events from DevFn x 256
+        Assert.Equal(0x100u, rig.Fabric.Read(Nic1, 0x5C, 2));                   // its device sends EventID 0x100
+        Assert.DoesNotContain(rig.Interrupts.Lpis.Keys, k => k.DeviceId == DeviceId);
+
+        // Re-enabling one function's MSI or taking it away leaves the other's events in place.
+        Write(rig, 0x50 + 0x02, 2, 0x0000);
+        Assert.Equal((Guest1, 0x40u), rig.Interrupts.Lpis[(shared, 0x100)]);
+        Write(rig, 0x50 + 0x02, 2, 0x0001);
+        rig.Hypervisor.Quarantine(Nic0, "test");
+        Assert.False(rig.Interrupts.Lpis.ContainsKey((shared, 0)));
+        Assert.Equal((Guest1, 0x40u), rig.Interrupts.Lpis[(shared, 0x100)]);
+    }
 }
