@@ -20,14 +20,19 @@ public sealed class RecoveryProcess
     private readonly Queue<RecoveryTrigger> _triggers = new();
     private readonly List<DeviceErrorLog> _errors = [];
     private readonly Dictionary<Sbdf, RecoveryParticipant> _pfOfVf = [];
-    private bool _stepping, _dmaBlocked, _sbrAsserted, _linkLost;
+    private bool _stepping, _dmaBlocked, _sbrAsserted, _linkLost, _drs, _drsReceived;
     private long _epoch;
     private TimerHandle _timer = TimerHandle.None;
     private SimTime _deassertedAt, _pollInterval;
+    // What the spec minimum is built from (RecoverySpecMinimum): owner waits, and lower bounds of
+    // DL_Up and of the instant every function was ready, from the polls that still saw them not.
+    private readonly SimTime _detectedAt;
+    private SimTime _ownerWaitSince, _ownerWaits, _linkDownSeenAt, _linkUpAt, _linkTraining, _readyLowerBound, _vfWait;
 
     public RecoveryProcess(RecoveryContext ctx, RecoveryScope scope, ErrorReport first)
     {
         _ctx = ctx;
+        _detectedAt = ctx.Timers.Now;
         Scope = scope;
         First = first;
         Severity = first.Severity;
@@ -61,6 +66,13 @@ public sealed class RecoveryProcess
 
     public bool IsFinished => State is RecoveryState.Complete or RecoveryState.Failed;
 
+    /// <summary>The least time the spec allows for what this recovery did (final once it finished).</summary>
+    public RecoverySpecMinimum SpecMinimum => new(_ownerWaits, _dmaBlocked, _linkTraining,
+        _readyLowerBound > _linkUpAt ? _readyLowerBound - _linkUpAt : SimTime.Zero, _vfWait);
+
+    /// <summary>Whether the readiness wait ended on the DRS Message (both ends support DRS, §6.22.1).</summary>
+    public bool DrsReceived => _drsReceived;
+
     public void Start() => Fire(RecoveryTrigger.Start);
 
     // ---- inputs -------------------------------------------------------------------------------
@@ -91,6 +103,8 @@ public sealed class RecoveryProcess
         if (p.PendingRequest != requestId) return false;
         p.PendingRequest = 0;
         p.LastVote = vote;
+        // It asked for the reset at error_detected: its driver stops I/O by itself (Linux drivers do).
+        if (State == RecoveryState.AwaitingDetectedVotes && vote == RecoveryVote.NeedReset) p.ExpectsReset = true;
         Emit(EventKinds.OwnerVote, p, $"voted {vote}", D("step", State.ToString()), D("vote", vote.ToString()));
         if (AllAnswered()) VotesIn();
         return true;
@@ -122,6 +136,8 @@ public sealed class RecoveryProcess
         if (next == State) return;
         _ctx.Timers.Cancel(_timer);
         _epoch++;
+        if (State is RecoveryState.AwaitingDetectedVotes or RecoveryState.AwaitingMmioVotes or RecoveryState.AwaitingQuiesce or RecoveryState.AwaitingSlotResetVotes)
+            _ownerWaits += _ctx.Timers.Now - _ownerWaitSince;
         State = next;
         switch (next)
         {
@@ -160,9 +176,11 @@ public sealed class RecoveryProcess
             p.LastVote = p.LastVote is RecoveryVote.Disconnect or RecoveryVote.NoAerDriver ? p.LastVote : null;
             if (!p.IsActiveOwner) continue;
             p.PendingRequest = _ctx.Send(this, p, kind, Severity);
+            if (kind == GuestRequestKind.ErrorDetected && Severity == ErrorSeverity.Fatal) p.ExpectsReset = true; // a frozen channel: its driver stops I/O
             if (kind != GuestRequestKind.ErrorDetected)
                 Emit(EventKinds.OwnerNotified, p, kind.ToString(), D("step", kind.ToString()));
         }
+        _ownerWaitSince = _ctx.Timers.Now;
         if (AllAnswered()) { VotesIn(); return; }
         Arm(_ctx.Options.VoteTimeout, VotesTimedOut, "vote-timeout");
     }
@@ -193,24 +211,25 @@ public sealed class RecoveryProcess
         }
         if (State == RecoveryState.AwaitingSlotResetVotes) { Fire(RecoveryTrigger.Recovered); return; }
         if (!anyoneLeft && !silent) { Fire(RecoveryTrigger.Unrecoverable); return; }
-        foreach (var p in Participants)
-            p.MustQuiesce |= p.IsActiveOwner && (p.LastVote == RecoveryVote.NeedReset || Severity == ErrorSeverity.Fatal);
         bool needReset = Severity == ErrorSeverity.Fatal || silent || merged == RecoveryVote.NeedReset || AnyGaveUp();
         if (needReset) { WarnOfReset(); Fire(RecoveryTrigger.ResetNeeded); }
         else Fire(State == RecoveryState.AwaitingDetectedVotes ? RecoveryTrigger.NoResetNeeded : RecoveryTrigger.Recovered);
     }
 
     /// <summary>
-    /// The reset covers the whole scope, so every active owner that was not asked to stop (it voted
-    /// CAN_RECOVER on a non-fatal error) is told a reset is coming and waited for like the others:
-    /// the SBR must never hit a device whose owner still runs I/O on it (issue 6).
+    /// The reset covers the whole scope, so every active owner is waited for; one that does not
+    /// already expect it (it voted CAN_RECOVER on an error that was non-fatal when it was told, even
+    /// if a later error in the scope made it fatal) is told a reset is coming. The SBR must never hit
+    /// a device whose owner still runs I/O on it (issue 6).
     /// </summary>
     private void WarnOfReset()
     {
         foreach (var p in Participants)
         {
-            if (!p.IsActiveOwner || p.MustQuiesce || p.Quiesced) continue;
+            if (!p.IsActiveOwner) continue;
             p.MustQuiesce = true;
+            if (p.ExpectsReset || p.Quiesced) continue;
+            p.ExpectsReset = true;
             _ctx.Send(this, p, GuestRequestKind.ResetPending, Severity);
             Emit(EventKinds.OwnerNotified, p, "reset pending: stop I/O", D("step", nameof(GuestRequestKind.ResetPending)));
         }
@@ -218,6 +237,7 @@ public sealed class RecoveryProcess
 
     private void AwaitQuiesce()
     {
+        _ownerWaitSince = _ctx.Timers.Now;
         if (AllQuiesced()) { Fire(RecoveryTrigger.AllQuiesced); return; }
         Arm(_ctx.Options.QuiesceTimeout, () =>
         {
@@ -236,6 +256,10 @@ public sealed class RecoveryProcess
         foreach (var p in Participants) _ctx.Iommu.Block(_ctx.Owners.StreamIdOf(p.Function));
         _dmaBlocked = true;
         EmitScope(EventKinds.DmaBlocked, "DMA blocked for the scope", D("functions", Participants.Count));
+        // Whether the DRS Message can end the readiness wait; a stale DRS Message Received is cleared
+        // first so that the bit afterwards speaks of this reset only (§6.22.1, §7.5.3.20).
+        _drs = BridgePcie is int pcie && DeviceReadinessStatus.Usable(_ctx.Config, _ctx.Capabilities, Scope.Bridge);
+        if (_drs) DeviceReadinessStatus.Clear(_ctx.Config, Scope.Bridge, BridgePcie!.Value);
         uint bc = _ctx.Config.Read(Scope.Bridge, ConfigHeader.BridgeControl, 2);
         EmitScope(EventKinds.SbrAssert, "Secondary Bus Reset asserted", D("hold_us", _ctx.Options.SbrHold.Microseconds));
         _ctx.Config.Write(Scope.Bridge, ConfigHeader.BridgeControl, 2, bc | ConfigHeader.BridgeControlSecondaryBusReset);
@@ -246,7 +270,7 @@ public sealed class RecoveryProcess
     private void DeassertReset()
     {
         ReleaseSbr();
-        _deassertedAt = _ctx.Timers.Now;
+        _deassertedAt = _linkDownSeenAt = _ctx.Timers.Now;
         if (BridgePcie is not int p || (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) == 0)
         {
             Fire(RecoveryTrigger.LinkUp); // ≤ 5 GT/s without DLL Link Active reporting: the delay counts from the reset
@@ -259,18 +283,43 @@ public sealed class RecoveryProcess
     {
         if ((_ctx.Config.Read(Scope.Bridge, pcie + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) != 0)
         {
+            _linkTraining = _linkDownSeenAt - _deassertedAt;
             Fire(RecoveryTrigger.LinkUp);
             return;
         }
+        _linkDownSeenAt = _ctx.Timers.Now;
         if (_ctx.Timers.Now - _deassertedAt >= _ctx.Options.LinkUpTimeout) { _linkLost = true; Fire(RecoveryTrigger.LinkDown); return; }
         Arm(SimTime.FromMilliseconds(1), () => PollLink(pcie), "link-poll");
     }
 
     private void AwaitReadyDelay()
     {
+        _linkUpAt = _ctx.Timers.Now;
         var delay = ReadinessPlan.DelayAfterLinkUp(Participants, _ctx.Options.ReadyDelay, BridgePcie is not null);
+        _readyLowerBound = _linkUpAt + delay;
         if (delay == SimTime.Zero) { Fire(RecoveryTrigger.DelayElapsed); return; }
+        if (_drs) { _readyLowerBound = _linkUpAt; PollDrs(_linkUpAt + delay); return; }
         Arm(delay, () => Fire(RecoveryTrigger.DelayElapsed), "ready-delay");
+    }
+
+    /// <summary>
+    /// Both ends support DRS: poll DRS Message Received while the §6.6.1 delay runs alongside; the
+    /// message ends the wait at once, the delay passing without it falls back to RRS polling (§6.22.1).
+    /// </summary>
+    private void PollDrs(SimTime deadline)
+    {
+        var now = _ctx.Timers.Now;
+        if (DeviceReadinessStatus.Received(_ctx.Config, Scope.Bridge, BridgePcie!.Value))
+        {
+            _drsReceived = true;
+            Fire(RecoveryTrigger.DelayElapsed);
+            return;
+        }
+        _readyLowerBound = now;
+        if (now >= deadline) { Fire(RecoveryTrigger.DelayElapsed); return; }
+        var wait = _ctx.Options.DrsPollInterval;
+        if (now + wait > deadline) wait = deadline - now;
+        Arm(wait, () => PollDrs(deadline), "drs-poll");
     }
 
     /// <summary>Reads Vendor ID: 0x0001 is an RRS completion (§2.3.2, RRS Software Visibility), all ones not there yet.</summary>
@@ -281,9 +330,10 @@ public sealed class RecoveryProcess
         {
             if (p.Ready || p.Fate != ParticipantFate.Active || _pfOfVf.ContainsKey(p.Function)) continue; // VFs wait for their PF
             uint vendor = _ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF;
-            if (vendor is 0x0001 or 0xFFFF) { allReady = false; continue; }
+            if (vendor is 0x0001 or 0xFFFF) { allReady = false; _readyLowerBound = _ctx.Timers.Now; continue; }
             p.Ready = true;
-            Emit(EventKinds.DeviceReady, p, "configuration-ready", D("after_reset_us", (_ctx.Timers.Now - _deassertedAt).Microseconds));
+            Emit(EventKinds.DeviceReady, p, _drsReceived ? "configuration-ready (DRS Message received)" : "configuration-ready",
+                D("after_reset_us", (_ctx.Timers.Now - _deassertedAt).Microseconds), D("drs", _drsReceived));
         }
         if (allReady) { Fire(RecoveryTrigger.ReadinessSettled); return; }
         var elapsed = _ctx.Timers.Now - _deassertedAt;
@@ -308,6 +358,7 @@ public sealed class RecoveryProcess
 
     private void RestoreAndSlotReset()
     {
+        _ownerWaitSince = _ctx.Timers.Now;
         bool vfsPending = false;
         foreach (var p in Participants)
         {
@@ -318,7 +369,13 @@ public sealed class RecoveryProcess
             Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
         }
         // The PF restore set VF Enable again; its VFs may not be touched for 100 ms (§9.3.3.3.1).
-        if (vfsPending) { Arm(_ctx.Options.VfEnableDelay, RestoreVirtualFunctions, "vf-enable-delay"); return; }
+        if (vfsPending)
+        {
+            _vfWait = ReadinessPlan.DelayAfterVfEnable(Participants, _pfOfVf, _ctx.Options.VfEnableDelay);
+            if (_vfWait == SimTime.Zero) { RestoreVirtualFunctions(); return; }
+            Arm(_vfWait, RestoreVirtualFunctions, "vf-enable-delay");
+            return;
+        }
         ClearReporterStatus(resetFunctionsToo: false);
         Ask(GuestRequestKind.SlotReset);
     }
@@ -364,8 +421,10 @@ public sealed class RecoveryProcess
             _ctx.Send(this, p, GuestRequestKind.Resume, Severity);
             Emit(EventKinds.OwnerResumed, p, "resume");
         }
+        var floor = SpecMinimum;
         EmitScope(EventKinds.RecoveryComplete, "recovery complete", D("resumed", Count(ParticipantFate.Resumed)),
-            D("failed", Participants.Count - Count(ParticipantFate.Resumed)), D("reset", _dmaBlocked));
+            D("failed", Participants.Count - Count(ParticipantFate.Resumed)), D("reset", _dmaBlocked), D("specMinimum", floor.Total),
+            D("owner_wait_us", floor.OwnerWaits.Microseconds), D("drs", _drsReceived));
     }
 
     private void Abort(RecoveryTrigger why)
@@ -388,7 +447,8 @@ public sealed class RecoveryProcess
         };
         foreach (var p in Participants)
             if (p.Fate == ParticipantFate.Active) End(p, p.LastVote == RecoveryVote.Disconnect ? ParticipantFate.Removed : fate, reason);
-        EmitScope(EventKinds.RecoveryFailed, $"recovery failed: {reason}", D("reason", reason), D("trigger", why.ToString()));
+        EmitScope(EventKinds.RecoveryFailed, $"recovery failed: {reason}", D("reason", reason), D("trigger", why.ToString()),
+            D("specMinimum", SpecMinimum.Total));
     }
 
     // ---- helpers ------------------------------------------------------------------------------

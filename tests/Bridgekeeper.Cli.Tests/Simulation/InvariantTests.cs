@@ -77,6 +77,18 @@ public class InvariantTests
     }
 
     [Fact]
+    public void An_owner_whose_function_was_quarantined_before_the_reset_releases_it()
+    {
+        // Campaign seed 1037: the function failed again before the reset, was taken from its silent
+        // owner (told PermanentFailure, DMA blocked) and quarantined; the owner never quiesced.
+        var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
+        int sbr = events.FindIndex(e => e.Kind == EventKinds.SbrAssert);
+        Assert.Single(InvariantSet.Check(events, Logged()));
+        events.Insert(sbr, TimelineEvent.Of(events[sbr].Time, EventKinds.DeviceQuarantined, Nvme, SyntheticRun.Guest, "another error during recovery"));
+        Assert.Empty(InvariantSet.Check(events, Logged()));
+    }
+
+    [Fact]
     public void An_owner_waiting_in_another_reset_scope_does_not_hold_up_this_reset()
     {
         // A second recovery on Nic0 (below the upstream port, not below the downstream port) told d2, who has not quiesced.

@@ -10,7 +10,8 @@ namespace Bridgekeeper.Cli.Simulation.Invariants;
 /// "did not quiesce in time" with <c>timed_out</c>), or by an <c>owner-vote</c> that timed out
 /// (<c>timedOut</c>/<c>timed_out</c> true, or vote <c>timeout</c>), that gave the device up
 /// (<c>Disconnect</c>) or that says it has no error handler at all (<c>NoAerDriver</c>: there is no
-/// driver I/O to lose, Linux's PCI_ERS_RESULT_NO_AER_DRIVER). Owners are tracked per function, and a
+/// driver I/O to lose, Linux's PCI_ERS_RESULT_NO_AER_DRIVER), or by <c>device-quarantined</c> (the
+/// function was taken from its owner, which was told, and its DMA blocked). Owners are tracked per function, and a
 /// reset only waits for functions below its bridge (<see cref="SimulationObservations.IsBelow"/>), so
 /// two recoveries of disjoint scopes running at once do not hold each other up.
 /// </summary>
@@ -35,6 +36,10 @@ public sealed class ResetAfterOwnersQuiesced : IInvariant
                     waiting.Remove(device);
                     break;
                 case EventKinds.OwnerVote when ReleasesReset(e):
+                    waiting.Remove(device);
+                    break;
+                case EventKinds.DeviceQuarantined:
+                    // Taken from its owner (told, DMA blocked in the IOMMU): nobody's I/O to lose.
                     waiting.Remove(device);
                     break;
                 case EventKinds.SbrAssert:

@@ -1,0 +1,95 @@
+using Bridgekeeper.Hardware;
+using Bridgekeeper.Hypervisor.Errors;
+using Bridgekeeper.Hypervisor.RasLog;
+using Bridgekeeper.Hypervisor.Recovery;
+using Bridgekeeper.Hypervisor.Topology;
+using Bridgekeeper.Pci;
+using Bridgekeeper.Platform;
+using Bridgekeeper.Platform.Guests;
+
+namespace Bridgekeeper.Hypervisor.Tests.Recovery.Rig;
+
+/// <summary>
+/// Recovery over the simulator (not the test fabric): a <see cref="SimulatedMachine"/> built from a
+/// platform file, its ECAM, event loop and SMMU as the recovery's ports, the topology snapshot from
+/// its functions, real guest driver models. Errors are handed to the coordinator as the intake would.
+/// </summary>
+public sealed class SimulatedRecoveryRig : IDisposable
+{
+    private readonly string _dbPath;
+    private long _rasId;
+
+    public SimulatedRecoveryRig(string platformYaml, RecoveryOptions? options = null)
+    {
+        Options = options ?? new RecoveryOptions();
+        Machine = SimulatedMachine.Create(PlatformYamlReader.Read(platformYaml, "rig.yaml"));
+        Gic = new TestGic();
+        VirtualPci = new TestVirtualPci(Gic);
+        Owners = new TestOwners();
+        Sink = new RecordingSink();
+        Hub = new GuestChannelHub();
+        _dbPath = Path.Combine(Path.GetTempPath(), $"bk-simras-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}.db");
+        RasLog = new SqliteRasLog(_dbPath, fullSync: false);
+        var timeline = new DurableTimeline(RasLog, Sink, Machine.EventLoop);
+        Capabilities = new CapabilityCache(Machine.Config);
+        Snapshots = new ConfigSnapshotStore(Machine.Config, Capabilities, Options.AerNative);
+        var context = new RecoveryContext(Machine.Config, Machine.EventLoop, Machine.Iommu, Hub, Owners,
+            new GuestErrorNotifier(VirtualPci), timeline, Snapshots, Capabilities, Options);
+        Topology = PciTopology.FromFunctions(Machine.FunctionsByName.Values
+            .Where(f => !f.Removed && f.Bus is not null)
+            .Select(f => new FunctionConfig(f.Address, f.Config, f.PhysicalFunction?.Address)));
+        View = new TopologyRecoveryView(() => Topology);
+        Coordinator = new RecoveryCoordinator(context, View);
+        VirtualPci.Recovery = Coordinator;
+    }
+
+    private static int s_counter;
+
+    public RecoveryOptions Options { get; }
+    public SimulatedMachine Machine { get; }
+    public TestGic Gic { get; }
+    public TestVirtualPci VirtualPci { get; }
+    public TestOwners Owners { get; }
+    public RecordingSink Sink { get; }
+    public GuestChannelHub Hub { get; }
+    public SqliteRasLog RasLog { get; }
+    public CapabilityCache Capabilities { get; }
+    public ConfigSnapshotStore Snapshots { get; }
+    public PciTopology Topology { get; }
+    public TopologyRecoveryView View { get; }
+    public RecoveryCoordinator Coordinator { get; }
+
+    public SimTime Now => Machine.EventLoop.Now;
+
+    public Sbdf this[string name] => Machine[name].Address;
+
+    /// <summary>Gives a function to a domain driven by a guest driver model (its state saved as assignment would).</summary>
+    public GuestDriverModel Assign(string function, DomainId domain, GuestDriverProfile profile)
+    {
+        var physical = this[function];
+        var guest = new GuestDriverModel(domain, profile, Machine.EventLoop) { Hypervisor = VirtualPci, AerVirtualIntId = TestVirtualPci.AerVirtualIntId };
+        Hub.Add(domain, guest);
+        var virtualDevice = new Sbdf(0, 1, 0, 0);
+        VirtualPci.AddGuestDevice(domain, virtualDevice);
+        Owners.Owners[physical] = new DeviceOwner(domain, virtualDevice, physical.RequesterId.Value, GuestNotificationStyle.VirtualRootPort, TestVirtualPci.VirtualRootPort);
+        Machine.Iommu.Attach(physical.RequesterId.Value, domain);
+        Snapshots.Save(physical);
+        guest.AddDevice(virtualDevice, TestVirtualPci.VirtualRootPort, physical);
+        return guest;
+    }
+
+    /// <summary>An uncorrectable error accepted by the intake (logged) reaches the coordinator now.</summary>
+    public void Raise(string function, ErrorSeverity severity) =>
+        Coordinator.OnUncorrectable(new ErrorReport(Now, ErrorOrigin.NativeAer, DeviceErrorLog.Unread(this[function], severity), ++_rasId));
+
+    public void RunUntil(SimTime t) => Machine.EventLoop.RunUntil(t);
+
+    public TimelineEvent Single(string kind, Sbdf? device = null) => Sink.Events.Single(e => e.Kind == kind && (device is null || e.Device == device));
+
+    public void Dispose()
+    {
+        RasLog.Dispose();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            if (File.Exists(_dbPath + suffix)) File.Delete(_dbPath + suffix);
+    }
+}
