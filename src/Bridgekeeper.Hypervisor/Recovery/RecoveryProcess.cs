@@ -530,8 +530,20 @@ public sealed class RecoveryProcess
     }
 
     private void Emit(string kind, RecoveryParticipant p, string text, params KeyValuePair<string, object?>[] details) =>
-        _ctx.Timeline.Emit(kind, p.Function, p.Owner?.Domain, text, details);
+        _ctx.Timeline.Emit(kind, p.Function, p.Owner?.Domain, text, Tagged(details));
 
     private void EmitScope(string kind, string text, params KeyValuePair<string, object?>[] details) =>
-        _ctx.Timeline.Emit(kind, Scope.Bridge, null, text, details);
+        _ctx.Timeline.Emit(kind, Scope.Bridge, null, text, Tagged(details));
+
+    /// <summary>
+    /// Every event of this recovery names it by the device whose error started it (the key readers
+    /// give that error's error-detected event), so two recoveries running at once are never mixed up.
+    /// </summary>
+    private KeyValuePair<string, object?>[] Tagged(KeyValuePair<string, object?>[] details)
+    {
+        var all = new KeyValuePair<string, object?>[details.Length + 1];
+        all[0] = D("recovery", First.Device.ToString());
+        details.CopyTo(all, 1);
+        return all;
+    }
 }
