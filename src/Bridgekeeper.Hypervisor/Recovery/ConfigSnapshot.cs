@@ -65,6 +65,8 @@ public sealed class ConfigSnapshot
 
     public long? RtrDlUpNs { get; private set; }
 
+    public long? RtrFlrNs { get; private set; }
+
     public bool IsRootPort { get; private set; }
 
     /// <summary>True for a PF that had VF Enable set with NumVFs &gt; 0 when saved.</summary>
@@ -114,6 +116,7 @@ public sealed class ConfigSnapshot
             {
                 s.RtrResetNs = ReadinessTimeReportingCapability.DecodeTime(r1 & 0xFFF);
                 s.RtrDlUpNs = ReadinessTimeReportingCapability.DecodeTime((r1 >> 12) & 0xFFF);
+                s.RtrFlrNs = ReadinessTimeReportingCapability.DecodeTime(config.Read(function, r + ReadinessTimeReportingCapability.Register2, 4) & 0xFFF);
             }
         }
         return s;

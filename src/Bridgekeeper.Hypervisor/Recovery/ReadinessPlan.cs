@@ -33,6 +33,23 @@ public static class ReadinessPlan
     }
 
     /// <summary>
+    /// After an FLR (§6.6.2): none with Immediate Readiness; the RTR FLR Time (§7.9.16) when valid and
+    /// shorter than the default; otherwise 100 ms. RRS polling then covers a function that needs longer.
+    /// </summary>
+    public static SimTime DelayAfterFlr(IReadOnlyList<RecoveryParticipant> participants, SimTime defaultDelay)
+    {
+        long longest = 0;
+        foreach (var p in participants)
+        {
+            if (p.Snapshot is not { } s) return defaultDelay;
+            if (s.ImmediateReadiness) continue;
+            if (s.RtrFlrNs is not long ns || ns >= defaultDelay.Nanoseconds) return defaultDelay;
+            longest = Math.Max(longest, ns);
+        }
+        return new SimTime(longest);
+    }
+
+    /// <summary>
     /// The wait before touching the VFs of restored PFs (their Vendor ID reads 0xFFFF, §9.3.4.1.1, so
     /// there is nothing to poll): 100 ms after VF Enable (§9.3.3.3.1), or none when every VF waiting
     /// reported Immediate Readiness in its Status register when it was saved (§7.5.1.1.4: ready after

@@ -67,7 +67,7 @@ public sealed class RecoveryProcess
     public bool IsFinished => State is RecoveryState.Complete or RecoveryState.Failed;
 
     /// <summary>The least time the spec allows for what this recovery did (final once it finished).</summary>
-    public RecoverySpecMinimum SpecMinimum => new(_ownerWaits, _dmaBlocked, _linkTraining,
+    public RecoverySpecMinimum SpecMinimum => new(_ownerWaits, _dmaBlocked, Scope.IsFunctionLevel ? SimTime.Zero : RecoverySpecMinimum.ResetHold, _linkTraining,
         _readyLowerBound > _linkUpAt ? _readyLowerBound - _linkUpAt : SimTime.Zero, _vfWait);
 
     /// <summary>Whether the readiness wait ended on the DRS Message (both ends support DRS, §6.22.1).</summary>
@@ -253,12 +253,15 @@ public sealed class RecoveryProcess
 
     private void AssertReset()
     {
+        int? flrAt = Scope.IsFunctionLevel ? FlrCapablePcie() : null;
+        if (Scope.IsFunctionLevel && flrAt is null) { Fire(RecoveryTrigger.ResetUnsupported); return; }
         foreach (var p in Participants) _ctx.Iommu.Block(_ctx.Owners.StreamIdOf(p.Function));
         _dmaBlocked = true;
         EmitScope(EventKinds.DmaBlocked, "DMA blocked for the scope", D("functions", Participants.Count));
+        if (flrAt is int flrPcie) { AwaitPendingTransactions(flrPcie, attempt: 0); return; }
         // Whether the DRS Message can end the readiness wait; a stale DRS Message Received is cleared
         // first so that the bit afterwards speaks of this reset only (§6.22.1, §7.5.3.20).
-        _drs = BridgePcie is int pcie && DeviceReadinessStatus.Usable(_ctx.Config, _ctx.Capabilities, Scope.Bridge);
+        _drs = BridgePcie is not null && DeviceReadinessStatus.Usable(_ctx.Config, _ctx.Capabilities, Scope.Bridge);
         if (_drs) DeviceReadinessStatus.Clear(_ctx.Config, Scope.Bridge, BridgePcie!.Value);
         uint bc = _ctx.Config.Read(Scope.Bridge, ConfigHeader.BridgeControl, 2);
         EmitScope(EventKinds.SbrAssert, "Secondary Bus Reset asserted", D("hold_us", _ctx.Options.SbrHold.Microseconds));
@@ -269,6 +272,12 @@ public sealed class RecoveryProcess
 
     private void DeassertReset()
     {
+        if (Scope.IsFunctionLevel)
+        {
+            _deassertedAt = _linkDownSeenAt = _ctx.Timers.Now; // an FLR takes no link down: the delay counts from it
+            Fire(RecoveryTrigger.LinkUp);
+            return;
+        }
         ReleaseSbr();
         _deassertedAt = _linkDownSeenAt = _ctx.Timers.Now;
         if (BridgePcie is not int p || (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) == 0)
@@ -295,7 +304,9 @@ public sealed class RecoveryProcess
     private void AwaitReadyDelay()
     {
         _linkUpAt = _ctx.Timers.Now;
-        var delay = ReadinessPlan.DelayAfterLinkUp(Participants, _ctx.Options.ReadyDelay, BridgePcie is not null);
+        var delay = Scope.IsFunctionLevel
+            ? ReadinessPlan.DelayAfterFlr(Participants, _ctx.Options.ReadyDelay)
+            : ReadinessPlan.DelayAfterLinkUp(Participants, _ctx.Options.ReadyDelay, BridgePcie is not null);
         _readyLowerBound = _linkUpAt + delay;
         if (delay == SimTime.Zero) { Fire(RecoveryTrigger.DelayElapsed); return; }
         if (_drs) { _readyLowerBound = _linkUpAt; PollDrs(_linkUpAt + delay); return; }
@@ -435,6 +446,7 @@ public sealed class RecoveryProcess
             RecoveryTrigger.SecondError => "another error during recovery",
             RecoveryTrigger.LinkDown => "link did not come back (surprise removal)",
             RecoveryTrigger.NoneReady => "no function became ready",
+            RecoveryTrigger.ResetUnsupported => "no reset method: the function does not support FLR",
             _ => "no owner can recover the device",
         };
         var fate = why switch
@@ -483,6 +495,30 @@ public sealed class RecoveryProcess
             if (caps.PciExpress is int p) _ctx.Config.Write(log.Device, p + PciExpressCapability.DeviceStatus, 2, 0x000F);
         }
     }
+
+    /// <summary>
+    /// Before an FLR, Linux's <c>pci_wait_for_pending_transaction</c>: Device Status Transactions
+    /// Pending is checked at 0, 100, 200 and 400 ms (PCIe Base 6.0 §6.6.2 recommends waiting for
+    /// outstanding completions); after that the FLR goes ahead anyway (the IOMMU already blocks DMA).
+    /// </summary>
+    private void AwaitPendingTransactions(int pcie, int attempt)
+    {
+        bool pending = (_ctx.Config.Read(Scope.Bridge, pcie + PciExpressCapability.DeviceStatus, 2) & PciExpressCapability.DevStaTransactionsPending) != 0;
+        if (pending && attempt < 3)
+        {
+            Arm(SimTime.FromMilliseconds(100L << attempt), () => AwaitPendingTransactions(pcie, attempt + 1), "flr-pending");
+            return;
+        }
+        uint devCtl = _ctx.Config.Read(Scope.Bridge, pcie + PciExpressCapability.DeviceControl, 2);
+        EmitScope(EventKinds.FlrInitiated, "Function Level Reset initiated", D("transactions_pending", pending));
+        _ctx.Config.Write(Scope.Bridge, pcie + PciExpressCapability.DeviceControl, 2, devCtl | PciExpressCapability.DevCtlInitiateFlr);
+        Fire(RecoveryTrigger.HoldElapsed);
+    }
+
+    /// <summary>The PCI Express capability of a function-level scope when Device Capabilities says FLR is supported (§7.5.3.3 bit 28).</summary>
+    private int? FlrCapablePcie() =>
+        _ctx.Capabilities.Of(Scope.Bridge).PciExpress is int p
+        && (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.DeviceCapabilities, 4) & PciExpressCapability.DevCapFlrCapable) != 0 ? p : null;
 
     private void ReleaseSbr()
     {

@@ -32,6 +32,8 @@ public static class RecoveryTransitions
             [(AwaitingQuiesce, StepTimeout)] = ResetAsserted,             // nothing hangs: the reset goes ahead
             [(AwaitingQuiesce, SecondError)] = Failed,
 
+            [(ResetAsserted, ResetUnsupported)] = Failed,                 // an RCiEP without FLR: nothing can reset it
+
             [(ResetAsserted, HoldElapsed)] = AwaitingLinkUp,
             [(ResetAsserted, SecondError)] = Failed,
 

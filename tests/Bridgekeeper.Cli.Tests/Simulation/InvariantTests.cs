@@ -46,6 +46,16 @@ public class InvariantTests
     }
 
     [Fact]
+    public void An_flr_before_the_owner_quiesced_is_a_break_like_an_sbr()
+    {
+        // An RCiEP's scope is the function itself, reset by FLR (flr-initiated on the function).
+        var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced)
+            .Select(e => e.Kind == EventKinds.SbrAssert ? e with { Kind = EventKinds.FlrInitiated, Device = Nvme } : e).ToList();
+        var b = Assert.Single(InvariantSet.Check(events, Logged()), x => x.Invariant == "sbr-after-owners-quiesced");
+        Assert.StartsWith("FLR initiated while d1", b.Detail);
+    }
+
+    [Fact]
     public void An_owner_that_timed_out_releases_the_reset()
     {
         var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();

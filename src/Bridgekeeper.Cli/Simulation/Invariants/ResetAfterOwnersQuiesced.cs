@@ -42,7 +42,7 @@ public sealed class ResetAfterOwnersQuiesced : IInvariant
                     // Taken from its owner (told, DMA blocked in the IOMMU): nobody's I/O to lose.
                     waiting.Remove(device);
                     break;
-                case EventKinds.SbrAssert:
+                case EventKinds.SbrAssert or EventKinds.FlrInitiated: // an FLR is the reset of a one-function scope
                     pending.Clear();
                     foreach (var (f, d) in waiting)
                         if (InScope(observed, device, f) && !pending.Contains(d)) pending.Add(d);
@@ -50,7 +50,7 @@ public sealed class ResetAfterOwnersQuiesced : IInvariant
                     {
                         pending.Sort((a, b) => a.Value.CompareTo(b.Value));
                         breaks.Add(new InvariantBreak(Name, e.Time, e.Device,
-                            $"SBR asserted while {string.Join(", ", pending)} had not quiesced or timed out"));
+                            $"{(e.Kind == EventKinds.SbrAssert ? "SBR asserted" : "FLR initiated")} while {string.Join(", ", pending)} had not quiesced or timed out"));
                     }
                     break;
                 case EventKinds.RecoveryComplete or EventKinds.RecoveryFailed:

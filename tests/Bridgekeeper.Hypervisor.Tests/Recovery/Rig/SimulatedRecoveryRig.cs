@@ -30,7 +30,7 @@ public sealed class SimulatedRecoveryRig : IDisposable
         Hub = new GuestChannelHub();
         _dbPath = Path.Combine(Path.GetTempPath(), $"bk-simras-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}.db");
         RasLog = new SqliteRasLog(_dbPath, fullSync: false);
-        var timeline = new DurableTimeline(RasLog, Sink, Machine.EventLoop);
+        var timeline = Timeline = new DurableTimeline(RasLog, Sink, Machine.EventLoop);
         Capabilities = new CapabilityCache(Machine.Config);
         Snapshots = new ConfigSnapshotStore(Machine.Config, Capabilities, Options.AerNative);
         var context = new RecoveryContext(Machine.Config, Machine.EventLoop, Machine.Iommu, Hub, Owners,
@@ -58,6 +58,31 @@ public sealed class SimulatedRecoveryRig : IDisposable
     public PciTopology Topology { get; }
     public TopologyRecoveryView View { get; }
     public RecoveryCoordinator Coordinator { get; }
+    public DurableTimeline Timeline { get; }
+    public NativeAerHandler? Native { get; private set; }
+
+    /// <summary>
+    /// Native AER as the hypervisor sets it up: SERR and the Device Control reporting enables on every
+    /// PCIe function, Root Error Command enables at root ports and RCECs, and the handler on each
+    /// one's wired interrupt.
+    /// </summary>
+    public void EnableNativeAer()
+    {
+        var config = Machine.Config;
+        var intake = new ErrorIntake(Timeline, new CorrectableErrorLimiter(10, SimTime.FromSeconds(1)), Coordinator);
+        Native = new NativeAerHandler(config, Capabilities, new AerSourceLocator(config, Capabilities, View),
+            new AerDeviceLogReader(config, Capabilities, View), intake);
+        foreach (var f in Machine.Fabric.AllFunctions())
+        {
+            if (!f.IsPcie || f.Removed) continue;
+            config.Write(f.Address, ConfigHeader.Command, 2, config.Read(f.Address, ConfigHeader.Command, 2) | ConfigHeader.CommandSerrEnable);
+            int devCtl = f.PcieCapability + PciExpressCapability.DeviceControl;
+            config.Write(f.Address, devCtl, 2, config.Read(f.Address, devCtl, 2) | 0x7);
+            if (!f.HasRootErrorRegisters || f.AerCapability == 0) continue;
+            config.Write(f.Address, f.AerCapability + AerCapability.RootErrorCommand, 4, 0x7);
+            if (!f.FirmwareFirst && f.WiredInterrupt is uint spi) Native.Attach(Machine.Gic, f.Address, spi);
+        }
+    }
 
     public SimTime Now => Machine.EventLoop.Now;
 
