@@ -19,5 +19,7 @@ public static class EventKinds
     public const string OwnerResumed = "owner-resumed";
     public const string RecoveryComplete = "recovery-complete";
     public const string RecoveryFailed = "recovery-failed";
+    /// <summary>A recovery taken over, before its reset, by the recovery of a scope that covers it (its functions go on there).</summary>
+    public const string RecoveryMerged = "recovery-merged";
     public const string DeviceQuarantined = "device-quarantined";
 }

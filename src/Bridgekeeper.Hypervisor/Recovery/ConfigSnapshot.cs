@@ -57,6 +57,9 @@ public sealed class ConfigSnapshot
 
     public bool IsBridge => ((_header[3] >> 16) & 0x7F) == 1;
 
+    /// <summary>A bridge's Secondary Bus Number as saved (type 1 header byte 0x19, §7.5.1.3.4); the reset clears it.</summary>
+    public byte SecondaryBus => (byte)(_header[6] >> 8);
+
     /// <summary>Status bit 0 (PCIe Base 6.0 §7.5.1.1.4): Configuration-Ready right after reset.</summary>
     public bool ImmediateReadiness => (_header[1] >> 16 & 0x1) != 0;
 

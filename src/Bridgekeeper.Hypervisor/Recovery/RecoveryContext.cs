@@ -41,6 +41,18 @@ public sealed class RecoveryContext(
         return id;
     }
 
+    /// <summary>Outstanding requests of <paramref name="from"/> now belong to <paramref name="to"/>'s participant for the same function.</summary>
+    public void Retarget(RecoveryProcess from, RecoveryProcess to)
+    {
+        foreach (var (id, entry) in _requests.ToArray())
+        {
+            if (entry.Process != from) continue;
+            var moved = to.Participants.Find(p => p.Function == entry.Participant.Function);
+            if (moved is null) _requests.Remove(id);
+            else _requests[id] = (to, moved);
+        }
+    }
+
     public bool TryTakeRequest(long id, out RecoveryProcess process, out RecoveryParticipant participant)
     {
         if (_requests.Remove(id, out var entry)) { (process, participant) = entry; return true; }

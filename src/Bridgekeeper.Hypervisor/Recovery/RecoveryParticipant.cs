@@ -37,6 +37,9 @@ public sealed class RecoveryParticipant(Sbdf function, DeviceOwner? owner, Confi
 
     public bool Ready { get; set; }
 
+    /// <summary>Taken over from a recovery of a scope inside this one: already told of the error, its answer carried over.</summary>
+    public bool Carried { get; set; }
+
     public ParticipantFate Fate { get; set; } = ParticipantFate.Active;
 
     public bool IsOwned => Owner is not null;

@@ -20,6 +20,14 @@ public sealed class RecoveryProcess
     private readonly Queue<RecoveryTrigger> _triggers = new();
     private readonly List<DeviceErrorLog> _errors = [];
     private readonly Dictionary<Sbdf, RecoveryParticipant> _pfOfVf = [];
+    // Bring-up below the reset bridge goes bus by bus, top-down (Linux pci_bus_restore_locked): a
+    // bridge inside the scope lost its bus numbers in the reset, so what sits below it can be reached
+    // only once it is ready and restored. _parentOf: the bridge each function sits under.
+    private readonly Dictionary<Sbdf, Sbdf> _parentOf = [];
+    private readonly Queue<Sbdf> _levels = new();
+    private readonly Dictionary<Sbdf, SimTime> _linkSeenUpAt = [];
+    private Sbdf _level;
+    private SimTime _levelStartedAt, _levelFloorEnd, _deeperFloor, _vfEnabledAt;
     private bool _stepping, _dmaBlocked, _sbrAsserted, _linkLost, _drs, _drsReceived;
     private long _epoch;
     private TimerHandle _timer = TimerHandle.None;
@@ -51,6 +59,12 @@ public sealed class RecoveryProcess
         foreach (var p in Participants)
             if (p.Snapshot is { EnablesVirtualFunctions: true } pf)
                 foreach (var vf in pf.VirtualFunctions()) _pfOfVf.TryAdd(vf, p);
+        var bridgeOfBus = new Dictionary<(uint, byte), Sbdf>();
+        foreach (var p in Participants)
+            if (p.Snapshot is { IsBridge: true } b && p.Function != scope.Bridge) bridgeOfBus.TryAdd((p.Function.Segment, b.SecondaryBus), p.Function);
+        foreach (var p in Participants)
+            _parentOf[p.Function] = bridgeOfBus.TryGetValue((p.Function.Segment, p.Function.Bus), out var parent) ? parent : scope.Bridge;
+        _level = scope.Bridge;
     }
 
     public RecoveryScope Scope { get; }
@@ -64,16 +78,48 @@ public sealed class RecoveryProcess
 
     public List<RecoveryParticipant> Participants { get; } = [];
 
-    public bool IsFinished => State is RecoveryState.Complete or RecoveryState.Failed;
+    public bool IsFinished => State is RecoveryState.Complete or RecoveryState.Failed or RecoveryState.Superseded;
+
+    /// <summary>True once DMA is blocked for the reset: from then on the scope's reset cannot be merged into another.</summary>
+    public bool ResetStarted => _dmaBlocked;
 
     /// <summary>The least time the spec allows for what this recovery did (final once it finished).</summary>
     public RecoverySpecMinimum SpecMinimum => new(_ownerWaits, _dmaBlocked, Scope.IsFunctionLevel ? SimTime.Zero : RecoverySpecMinimum.ResetHold, _linkTraining,
-        _readyLowerBound > _linkUpAt ? _readyLowerBound - _linkUpAt : SimTime.Zero, _vfWait);
+        (_readyLowerBound > _linkUpAt ? _readyLowerBound - _linkUpAt : SimTime.Zero) + _deeperFloor, _vfWait);
 
     /// <summary>Whether the readiness wait ended on the DRS Message (both ends support DRS, §6.22.1).</summary>
     public bool DrsReceived => _drsReceived;
 
     public void Start() => Fire(RecoveryTrigger.Start);
+
+    /// <summary>
+    /// Takes over a recovery of a scope this one covers, before either reset: one reset (this one)
+    /// serves both. Its errors join this one; each of its functions keeps what its owner already
+    /// said (vote, quiesce, an outstanding request now answered here), so that owner is not asked
+    /// error_detected twice; the owners of the rest of this scope are asked as usual.
+    /// </summary>
+    public void Absorb(RecoveryProcess inner)
+    {
+        if (inner.ResetStarted) throw new InvalidOperationException($"recovery of {inner.Scope.Bridge} already reset: it cannot be absorbed");
+        _errors.AddRange(inner._errors);
+        if (inner.Severity == ErrorSeverity.Fatal) Severity = ErrorSeverity.Fatal;
+        foreach (var ip in inner.Participants)
+        {
+            var p = Participants.Find(x => x.Function == ip.Function);
+            if (p is null) continue;
+            p.Carried = ip.Owner is not null && ip.Fate == ParticipantFate.Active;
+            p.LastVote = ip.LastVote;
+            p.PendingRequest = ip.PendingRequest;
+            p.Silent = ip.Silent;
+            p.Quiesced = ip.Quiesced;
+            p.ExpectsReset = ip.ExpectsReset;
+            p.MustQuiesce = ip.MustQuiesce;
+            if (ip.Fate != ParticipantFate.Active) p.Fate = ip.Fate;
+        }
+        _ctx.Retarget(inner, this);
+        inner.Fire(RecoveryTrigger.TakenOver);
+        inner.EmitScope(EventKinds.RecoveryMerged, $"taken over by the recovery of {Scope.Bridge} (one reset for both)", D("merged_into", First.Device.ToString()));
+    }
 
     // ---- inputs -------------------------------------------------------------------------------
 
@@ -160,7 +206,7 @@ public sealed class RecoveryProcess
     {
         foreach (var p in Participants)
         {
-            if (p.Owner is not { } owner) continue;
+            if (p.Owner is not { } owner || p.Carried) continue; // a carried owner was told by the recovery it came from
             var log = _errors.Find(e => e.Device == p.Function);
             string how = log is null ? "channel" : _ctx.Notifier.Notify(owner, log);
             Emit(EventKinds.OwnerNotified, p, $"error_detected ({how})", D("step", "error_detected"), D("via", how));
@@ -173,6 +219,7 @@ public sealed class RecoveryProcess
     {
         foreach (var p in Participants)
         {
+            if (p.Carried && kind == GuestRequestKind.ErrorDetected) continue; // its answer (or outstanding request) came with it
             p.LastVote = p.LastVote is RecoveryVote.Disconnect or RecoveryVote.NoAerDriver ? p.LastVote : null;
             if (!p.IsActiveOwner) continue;
             p.PendingRequest = _ctx.Send(this, p, kind, Severity);
@@ -274,12 +321,12 @@ public sealed class RecoveryProcess
     {
         if (Scope.IsFunctionLevel)
         {
-            _deassertedAt = _linkDownSeenAt = _ctx.Timers.Now; // an FLR takes no link down: the delay counts from it
+            _deassertedAt = _linkDownSeenAt = _levelStartedAt = _ctx.Timers.Now; // an FLR takes no link down: the delay counts from it
             Fire(RecoveryTrigger.LinkUp);
             return;
         }
         ReleaseSbr();
-        _deassertedAt = _linkDownSeenAt = _ctx.Timers.Now;
+        _deassertedAt = _linkDownSeenAt = _levelStartedAt = _ctx.Timers.Now;
         if (BridgePcie is not int p || (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) == 0)
         {
             Fire(RecoveryTrigger.LinkUp); // ≤ 5 GT/s without DLL Link Active reporting: the delay counts from the reset
@@ -339,26 +386,32 @@ public sealed class RecoveryProcess
         bool allReady = true;
         foreach (var p in Participants)
         {
-            if (p.Ready || p.Fate != ParticipantFate.Active || _pfOfVf.ContainsKey(p.Function)) continue; // VFs wait for their PF
+            if (p.Ready || !AtLevel(p)) continue; // VFs wait for their PF, functions below a bridge for its level
             uint vendor = _ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF;
-            if (vendor is 0x0001 or 0xFFFF) { allReady = false; _readyLowerBound = _ctx.Timers.Now; continue; }
+            if (vendor is 0x0001 or 0xFFFF)
+            {
+                allReady = false;
+                if (_level == Scope.Bridge) _readyLowerBound = _ctx.Timers.Now; else _levelFloorEnd = _ctx.Timers.Now;
+                continue;
+            }
             p.Ready = true;
             Emit(EventKinds.DeviceReady, p, _drsReceived ? "configuration-ready (DRS Message received)" : "configuration-ready",
                 D("after_reset_us", (_ctx.Timers.Now - _deassertedAt).Microseconds), D("drs", _drsReceived));
         }
-        if (allReady) { Fire(RecoveryTrigger.ReadinessSettled); return; }
-        var elapsed = _ctx.Timers.Now - _deassertedAt;
+        if (allReady) { LevelSettled(); return; }
+        var elapsed = _ctx.Timers.Now - _levelStartedAt;
         if (elapsed >= _ctx.Options.ReadinessLimit)
         {
             bool anyReady = false;
             foreach (var p in Participants)
             {
                 if (p.Ready) { anyReady = true; continue; }
-                if (p.Fate != ParticipantFate.Active || _pfOfVf.ContainsKey(p.Function)) continue;
-                bool gone = (_ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF) == 0xFFFF && LinkDown();
+                if (!AtLevel(p)) continue;
+                bool gone = (_ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF) == 0xFFFF && LinkDown(_level);
                 End(p, gone ? ParticipantFate.Removed : ParticipantFate.Broken, gone ? "gone after reset (surprise removal)" : "not ready within the readiness limit");
             }
-            Fire(anyReady ? RecoveryTrigger.ReadinessSettled : RecoveryTrigger.NoneReady);
+            if (!anyReady && _level == Scope.Bridge) { Fire(RecoveryTrigger.NoneReady); return; }
+            LevelSettled();
             return;
         }
         var wait = _pollInterval;
@@ -367,22 +420,106 @@ public sealed class RecoveryProcess
         Arm(wait, PollReadiness, "rrs-poll");
     }
 
+    /// <summary>
+    /// Every function of the current level answered (or the limit passed): restore them, bridges
+    /// first in tree order so their bus numbers open the way down, then bring up the next bridge's
+    /// bus, or, when none is left, go on to the VFs and slot_reset.
+    /// </summary>
+    private void LevelSettled()
+    {
+        if (_level != Scope.Bridge) _deeperFloor += _levelFloorEnd - _levelStartedAt;
+        foreach (var p in Participants)
+        {
+            if (!AtLevel(p) || !p.Ready) continue;
+            if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
+            int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
+            Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
+            if (p.Snapshot.EnablesVirtualFunctions) _vfEnabledAt = _ctx.Timers.Now;
+            if (!p.Snapshot.IsBridge || !HasActiveBelow(p.Function)) continue;
+            _levels.Enqueue(p.Function);
+            // Sibling ports' links train together: note when each was first seen up, so that the
+            // 100 ms of one port runs while an earlier sibling's bus is brought up.
+            if (LinkUp(p.Function)) _linkSeenUpAt[p.Function] = _ctx.Timers.Now;
+        }
+        while (_levels.TryDequeue(out var bridge))
+        {
+            _level = bridge;
+            _levelStartedAt = _levelFloorEnd = _ctx.Timers.Now;
+            if (!BridgeCameBack(bridge)) { EndBelow(bridge, ParticipantFate.Broken, "the bridge above it did not come back"); continue; }
+            BringUpLevel();
+            return;
+        }
+        _level = Scope.Bridge;
+        // Whatever sits below a bridge that never came back (or could not be restored) was never reached.
+        foreach (var p in Participants)
+            if (p.Fate == ParticipantFate.Active && !p.Ready && !_pfOfVf.ContainsKey(p.Function))
+                End(p, ParticipantFate.Broken, "the bridge above it did not come back");
+        Fire(RecoveryTrigger.ReadinessSettled);
+    }
+
+    /// <summary>
+    /// The bus below a bridge inside the scope, after it was restored: below a Root or Downstream
+    /// Port wait for its link (DLLLA) and then 100 ms (or Immediate Readiness / RTR, §6.6.1; DRS is
+    /// used at the reset bridge only), as Linux's pci_bridge_wait_for_secondary_bus; a switch's
+    /// internal bus (below its Upstream Port) has no link and no wait. Then RRS polling as above.
+    /// </summary>
+    private void BringUpLevel()
+    {
+        int? pcie = _ctx.Capabilities.Of(_level).PciExpress;
+        bool port = pcie is int pc && ((_ctx.Config.Read(_level, pc + PciExpressCapability.Capabilities, 2) >> 4) & 0xF)
+            is (uint)PciePortType.RootPort or (uint)PciePortType.DownstreamPort;
+        if (!port) { StartLevelPolling(SimTime.Zero); return; }
+        if ((_ctx.Config.Read(_level, pcie!.Value + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) == 0)
+        {
+            StartLevelPolling(_ctx.Options.ReadyDelay);
+            return;
+        }
+        PollLevelLink(pcie.Value, sawDown: false);
+    }
+
+    private void PollLevelLink(int pcie, bool sawDown)
+    {
+        var now = _ctx.Timers.Now;
+        if ((_ctx.Config.Read(_level, pcie + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) != 0)
+        {
+            var delay = ReadinessPlan.DelayAfterLinkUp(LevelParticipants(), _ctx.Options.ReadyDelay, linkPolled: true);
+            var seenUp = _linkSeenUpAt.TryGetValue(_level, out var seen) ? seen : now;
+            // Floor: DL_Up no earlier than the last poll that saw the link down, or (up at first look)
+            // than the reset bridge's own link (nothing below trains before it).
+            var linkUpLowerBound = sawDown ? _linkDownSeenAt : _deassertedAt + _linkTraining;
+            if (linkUpLowerBound + delay > _levelFloorEnd) _levelFloorEnd = linkUpLowerBound + delay;
+            StartLevelPolling(seenUp + delay > now ? seenUp + delay - now : SimTime.Zero);
+            return;
+        }
+        _linkDownSeenAt = now;
+        if (now - _levelStartedAt >= _ctx.Options.LinkUpTimeout)
+        {
+            EndBelow(_level, ParticipantFate.Removed, "the link below it did not come back");
+            LevelSettled();
+            return;
+        }
+        Arm(SimTime.FromMilliseconds(1), () => PollLevelLink(pcie, sawDown: true), "link-poll");
+    }
+
+    private void StartLevelPolling(SimTime delay)
+    {
+        _pollInterval = SimTime.FromMilliseconds(1);
+        if (delay == SimTime.Zero) { PollReadiness(); return; }
+        Arm(delay, PollReadiness, "ready-delay");
+    }
+
     private void RestoreAndSlotReset()
     {
         _ownerWaitSince = _ctx.Timers.Now;
         bool vfsPending = false;
-        foreach (var p in Participants)
-        {
-            if (_pfOfVf.ContainsKey(p.Function)) { vfsPending |= p.Fate == ParticipantFate.Active; continue; }
-            if (!p.Ready || p.Fate != ParticipantFate.Active) continue;
-            if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
-            int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
-            Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
-        }
-        // The PF restore set VF Enable again; its VFs may not be touched for 100 ms (§9.3.3.3.1).
+        foreach (var p in Participants) vfsPending |= _pfOfVf.ContainsKey(p.Function) && p.Fate == ParticipantFate.Active;
+        // The PF restore set VF Enable again; its VFs may not be touched for 100 ms (§9.3.3.3.1),
+        // counted from that write (a deeper bus's bring-up may already have used part of it).
         if (vfsPending)
         {
-            _vfWait = ReadinessPlan.DelayAfterVfEnable(Participants, _pfOfVf, _ctx.Options.VfEnableDelay);
+            var delay = ReadinessPlan.DelayAfterVfEnable(Participants, _pfOfVf, _ctx.Options.VfEnableDelay);
+            var now = _ctx.Timers.Now;
+            _vfWait = _vfEnabledAt + delay > now ? _vfEnabledAt + delay - now : SimTime.Zero;
             if (_vfWait == SimTime.Zero) { RestoreVirtualFunctions(); return; }
             Arm(_vfWait, RestoreVirtualFunctions, "vf-enable-delay");
             return;
@@ -528,9 +665,53 @@ public sealed class RecoveryProcess
         EmitScope(EventKinds.SbrDeassert, "Secondary Bus Reset deasserted");
     }
 
-    private bool LinkDown() => _linkLost || (BridgePcie is int p
-        && (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) != 0
-        && (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) == 0);
+    private bool LinkDown(Sbdf bridge) => (bridge == Scope.Bridge && _linkLost) || (_ctx.Capabilities.Of(bridge).PciExpress is int p
+        && (_ctx.Config.Read(bridge, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) != 0
+        && (_ctx.Config.Read(bridge, p + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) == 0);
+
+    private bool LinkUp(Sbdf port) => _ctx.Capabilities.Of(port).PciExpress is int p
+        && (_ctx.Config.Read(port, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) != 0
+        && (_ctx.Config.Read(port, p + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) != 0;
+
+    /// <summary>A non-VF function still taking part that sits directly below the bridge being brought up.</summary>
+    private bool AtLevel(RecoveryParticipant p) =>
+        p.Fate == ParticipantFate.Active && !_pfOfVf.ContainsKey(p.Function) && _parentOf.GetValueOrDefault(p.Function, Scope.Bridge) == _level;
+
+    private List<RecoveryParticipant> LevelParticipants()
+    {
+        var level = new List<RecoveryParticipant>();
+        foreach (var p in Participants) if (AtLevel(p)) level.Add(p);
+        return level;
+    }
+
+    /// <summary>Whether any function still taking part sits somewhere below <paramref name="bridge"/>.</summary>
+    private bool HasActiveBelow(Sbdf bridge)
+    {
+        foreach (var p in Participants)
+            if (p.Fate == ParticipantFate.Active && IsBelow(p.Function, bridge)) return true;
+        return false;
+    }
+
+    private bool IsBelow(Sbdf function, Sbdf bridge)
+    {
+        for (var f = function; _parentOf.TryGetValue(f, out var parent) && f != Scope.Bridge; f = parent)
+            if (parent == bridge) return true;
+        return false;
+    }
+
+    /// <summary>The bridge is ready and still taking part (a function outside the participants, e.g. the reset bridge, counts as back).</summary>
+    private bool BridgeCameBack(Sbdf bridge)
+    {
+        foreach (var p in Participants) if (p.Function == bridge) return p.Fate == ParticipantFate.Active && p.Ready;
+        return true;
+    }
+
+    /// <summary>Ends every function still taking part below a bridge that failed (VFs follow their PF later).</summary>
+    private void EndBelow(Sbdf bridge, ParticipantFate fate, string reason)
+    {
+        foreach (var p in Participants)
+            if (p.Fate == ParticipantFate.Active && !_pfOfVf.ContainsKey(p.Function) && IsBelow(p.Function, bridge)) End(p, fate, reason);
+    }
 
     private int? BridgePcie => _ctx.Capabilities.Of(Scope.Bridge).PciExpress;
 

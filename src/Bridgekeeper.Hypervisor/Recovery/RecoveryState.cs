@@ -22,4 +22,6 @@ public enum RecoveryState
     AwaitingSlotResetVotes,
     Complete,
     Failed,
+    /// <summary>Absorbed, before its reset, by the recovery of a scope that covers it (its owners and votes moved there).</summary>
+    Superseded,
 }
