@@ -665,9 +665,10 @@ public sealed class RecoveryProcess
         EmitScope(EventKinds.SbrDeassert, "Secondary Bus Reset deasserted");
     }
 
-    private bool LinkDown(Sbdf bridge) => (bridge == Scope.Bridge && _linkLost) || (_ctx.Capabilities.Of(bridge).PciExpress is int p
+    // A function-level scope has no link, and its one function may not be read while not ready.
+    private bool LinkDown(Sbdf bridge) => !Scope.IsFunctionLevel && ((bridge == Scope.Bridge && _linkLost) || (_ctx.Capabilities.Of(bridge).PciExpress is int p
         && (_ctx.Config.Read(bridge, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) != 0
-        && (_ctx.Config.Read(bridge, p + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) == 0);
+        && (_ctx.Config.Read(bridge, p + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) == 0));
 
     private bool LinkUp(Sbdf port) => _ctx.Capabilities.Of(port).PciExpress is int p
         && (_ctx.Config.Read(port, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) != 0

@@ -45,6 +45,7 @@ public sealed class DrsRecoveryTests
         rig.RunUntil(SimTime.FromMilliseconds(2000));
         Assert.Equal(SimTime.FromMilliseconds(3), rig.Single(EventKinds.SbrAssert).Time);
         Assert.Equal(SimTime.FromMilliseconds(4), rig.Single(EventKinds.SbrDeassert).Time);
+        rig.AssertNoEarlyConfigRequest();
         return rig;
     }
 

@@ -26,6 +26,7 @@ public sealed class NestedScopeTests
         rig.RunUntil(SimTime.FromMilliseconds(1));
         rig.Raise("usp", ErrorSeverity.Fatal); // the switch's upstream port: the root port's SBR resets all of it
         rig.RunUntil(SimTime.FromMilliseconds(3000));
+        rig.AssertNoEarlyConfigRequest();
 
         Assert.Equal(rig["rp0"], rig.Single(EventKinds.SbrAssert).Device);
         var complete = rig.Single(EventKinds.RecoveryComplete);
@@ -62,6 +63,7 @@ public sealed class NestedScopeTests
         rig.RunUntil(SimTime.FromMilliseconds(2));
         rig.Raise("usp", ErrorSeverity.Fatal);     // scope: rp0 and the whole switch, covering dsp0's
         rig.RunUntil(SimTime.FromMilliseconds(3000));
+        rig.AssertNoEarlyConfigRequest();
 
         Assert.Equal(0, SbrCount(rig, "dsp0"));
         Assert.Equal(1, SbrCount(rig, "rp0"));
@@ -93,6 +95,7 @@ public sealed class NestedScopeTests
         rig.Raise("usp", ErrorSeverity.Fatal);
         Assert.Single(rig.Coordinator.Deferred);
         rig.RunUntil(SimTime.FromMilliseconds(3000));
+        rig.AssertNoEarlyConfigRequest();
 
         var sbrs = rig.Sink.OfKind(EventKinds.SbrAssert).ToList();
         Assert.Equal([rig["dsp0"], rig["rp0"]], sbrs.Select(e => e.Device!.Value).ToArray());
@@ -115,6 +118,7 @@ public sealed class NestedScopeTests
         rig.RunUntil(SimTime.FromMilliseconds(2));
         rig.Raise("nvme1", ErrorSeverity.Fatal);
         rig.RunUntil(SimTime.FromMilliseconds(3000));
+        rig.AssertNoEarlyConfigRequest();
 
         Assert.Single(rig.Sink.OfKind(EventKinds.SbrAssert));
         Assert.Single(rig.Coordinator.History);

@@ -47,6 +47,7 @@ public sealed class RcecRecoveryTests
         rig.RunUntil(SimTime.FromMilliseconds(1));
         rig.Machine.InjectAerError(zip, AerCapability.MalformedTlp, correctable: false);
         rig.RunUntil(SimTime.FromMilliseconds(2000));
+        rig.AssertNoEarlyConfigRequest();
 
         var detected = rig.Single(EventKinds.ErrorDetected);
         Assert.Equal(zip, detected.Device);
@@ -82,6 +83,7 @@ public sealed class RcecRecoveryTests
         Assert.NotEqual(0u, rig.Machine.Config.Read(zip, f.AerCapability + AerCapability.UncorrectableStatus, 4)); // logged (sticky)
         Assert.Equal(SimTime.Zero, f.ReadyAt);
         rig.RunUntil(SimTime.FromMilliseconds(2000));
+        rig.AssertNoEarlyConfigRequest();
         // The simulated function went through its FLR at 3 ms (Configuration-Ready again at once: Immediate Readiness) ...
         Assert.Equal(SimTime.FromMilliseconds(3), f.ReadyAt);
         // ... and the restore cleared the sticky status the FLR kept (pci_restore_aer_state order).
@@ -97,10 +99,27 @@ public sealed class RcecRecoveryTests
         rig.RunUntil(SimTime.FromMilliseconds(1));
         rig.Raise("rcec", ErrorSeverity.Fatal);
         rig.RunUntil(SimTime.FromMilliseconds(2000));
+        rig.AssertNoEarlyConfigRequest();
         Assert.Empty(rig.Sink.OfKind(EventKinds.FlrInitiated));
         var failed = rig.Single(EventKinds.RecoveryFailed);
         Assert.Contains("FLR", (string)rig.Sink.Detail(failed, "reason")!);
         Assert.True(rig.Owners.Quarantined.ContainsKey(rcec));
         Assert.Contains(guest.Received, r => r.Kind == GuestRequestKind.PermanentFailure);
+    }
+
+    [Fact]
+    public void An_rciep_never_ready_after_its_flr_is_given_up_at_the_limit_having_been_read_only_at_vendor_id()
+    {
+        // Campaign seeds 105, 1089 and others: the give-up check read the RCiEP's own Link registers
+        // (as if it were the bridge of its scope) while it still answered RRS.
+        using var rig = ArmServer(out var zip);
+        rig.Assign("zip", Guest, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(2), bySbrWrite: false));
+        rig.Machine.SetNeverReady(zip);
+        rig.RunUntil(SimTime.FromMilliseconds(1));
+        rig.Machine.InjectAerError(zip, AerCapability.MalformedTlp, correctable: false);
+        rig.RunUntil(SimTime.FromMilliseconds(2000));
+        rig.AssertNoEarlyConfigRequest();
+        Assert.Equal(SimTime.FromMilliseconds(1003), rig.Single(EventKinds.RecoveryFailed).Time); // 1 s after the FLR at 3 ms
+        Assert.True(rig.Owners.Broken.ContainsKey(zip));
     }
 }

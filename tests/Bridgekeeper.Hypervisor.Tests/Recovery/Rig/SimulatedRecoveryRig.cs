@@ -19,10 +19,12 @@ public sealed class SimulatedRecoveryRig : IDisposable
     private readonly string _dbPath;
     private long _rasId;
 
-    public SimulatedRecoveryRig(string platformYaml, RecoveryOptions? options = null)
+    /// <param name="prepare">Runs on the booted machine before the topology snapshot is taken (e.g. enabling VFs).</param>
+    public SimulatedRecoveryRig(string platformYaml, RecoveryOptions? options = null, Action<SimulatedMachine>? prepare = null)
     {
         Options = options ?? new RecoveryOptions();
         Machine = SimulatedMachine.Create(PlatformYamlReader.Read(platformYaml, "rig.yaml"));
+        prepare?.Invoke(Machine);
         Gic = new TestGic();
         VirtualPci = new TestVirtualPci(Gic);
         Owners = new TestOwners();
@@ -31,11 +33,12 @@ public sealed class SimulatedRecoveryRig : IDisposable
         _dbPath = Path.Combine(Path.GetTempPath(), $"bk-simras-{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}.db");
         RasLog = new SqliteRasLog(_dbPath, fullSync: false);
         var timeline = Timeline = new DurableTimeline(RasLog, Sink, Machine.EventLoop);
-        Capabilities = new CapabilityCache(Machine.Config);
-        Snapshots = new ConfigSnapshotStore(Machine.Config, Capabilities, Options.AerNative);
-        var context = new RecoveryContext(Machine.Config, Machine.EventLoop, Machine.Iommu, Hub, Owners,
+        Config = new ReadinessCheckedConfig(Machine);
+        Capabilities = new CapabilityCache(Config);
+        Snapshots = new ConfigSnapshotStore(Config, Capabilities, Options.AerNative);
+        var context = new RecoveryContext(Config, Machine.EventLoop, Machine.Iommu, Hub, Owners,
             new GuestErrorNotifier(VirtualPci), timeline, Snapshots, Capabilities, Options);
-        Topology = PciTopology.FromFunctions(Machine.FunctionsByName.Values
+        Topology = PciTopology.FromFunctions(Machine.Fabric.AllFunctions()
             .Where(f => !f.Removed && f.Bus is not null)
             .Select(f => new FunctionConfig(f.Address, f.Config, f.PhysicalFunction?.Address)));
         View = new TopologyRecoveryView(() => Topology);
@@ -47,6 +50,9 @@ public sealed class SimulatedRecoveryRig : IDisposable
 
     public RecoveryOptions Options { get; }
     public SimulatedMachine Machine { get; }
+
+    /// <summary>The hypervisor's config access (the machine's ECAM, checked for requests before readiness).</summary>
+    public ReadinessCheckedConfig Config { get; }
     public TestGic Gic { get; }
     public TestVirtualPci VirtualPci { get; }
     public TestOwners Owners { get; }
@@ -68,7 +74,7 @@ public sealed class SimulatedRecoveryRig : IDisposable
     /// </summary>
     public void EnableNativeAer()
     {
-        var config = Machine.Config;
+        IConfigAccess config = Config;
         var intake = new ErrorIntake(Timeline, new CorrectableErrorLimiter(10, SimTime.FromSeconds(1)), Coordinator);
         Native = new NativeAerHandler(config, Capabilities, new AerSourceLocator(config, Capabilities, View),
             new AerDeviceLogReader(config, Capabilities, View), intake);
@@ -86,7 +92,8 @@ public sealed class SimulatedRecoveryRig : IDisposable
 
     public SimTime Now => Machine.EventLoop.Now;
 
-    public Sbdf this[string name] => Machine[name].Address;
+    public Sbdf this[string name] => Machine.FunctionsByName.TryGetValue(name, out var f) ? f.Address
+        : Machine.Fabric.AllFunctions().Single(x => x.Name == name).Address; // VFs are named "<pf>-vf<n>" by the simulator
 
     /// <summary>Gives a function to a domain driven by a guest driver model (its state saved as assignment would).</summary>
     public GuestDriverModel Assign(string function, DomainId domain, GuestDriverProfile profile)
@@ -110,6 +117,9 @@ public sealed class SimulatedRecoveryRig : IDisposable
     public void RunUntil(SimTime t) => Machine.EventLoop.RunUntil(t);
 
     public TimelineEvent Single(string kind, Sbdf? device = null) => Sink.Events.Single(e => e.Kind == kind && (device is null || e.Device == device));
+
+    /// <summary>No config request of recovery reached a function before it was ready.</summary>
+    public void AssertNoEarlyConfigRequest() => Assert.True(Config.Violations.Count == 0, string.Join("\n", Config.Violations));
 
     public void Dispose()
     {
