@@ -126,4 +126,24 @@ public sealed class NestedScopeTests
         Assert.Contains(g1.Received, r => r.Kind == GuestRequestKind.Resume);
         Assert.Contains(g2.Received, r => r.Kind == GuestRequestKind.Resume);
     }
+
+    [Fact]
+    public void Two_recoveries_running_at_once_name_their_own_first_error_on_every_event()
+    {
+        using var rig = ArmServer();
+        rig.Assign("nvme0", D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(2)));
+        rig.Assign("nvme10", D2, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(7)));
+        rig.RunUntil(SimTime.FromMilliseconds(1));
+        rig.Raise("nvme0", ErrorSeverity.Fatal);
+        rig.Raise("nvme10", ErrorSeverity.Fatal);
+        rig.RunUntil(SimTime.FromMilliseconds(3000));
+
+        var recoveryEvents = rig.Sink.Events.Where(e => e.Kind != EventKinds.ErrorDetected).ToList();
+        Assert.Equal(2, rig.Sink.OfKind(EventKinds.RecoveryComplete).Count());
+        foreach (var e in recoveryEvents)
+        {
+            string expected = e.Device is { Segment: 1 } ? rig["nvme10"].ToString() : rig["nvme0"].ToString();
+            Assert.Equal(expected, rig.Sink.Detail(e, "recovery"));
+        }
+    }
 }
