@@ -126,7 +126,7 @@ public sealed class ConfigSnapshot
     }
 
     /// <summary>Writes the saved state back; returns how many registers were written.</summary>
-    public int Restore(IConfigAccess config, bool aerNative)
+    public int Restore(IConfigAccess config, bool aerNative, IInterruptStateRestorer? interrupts = null)
     {
         int writes = 0;
         if (Capabilities.PciExpress is int p)
@@ -149,6 +149,8 @@ public sealed class ConfigSnapshot
             writes += WriteIfDifferent(config, m + 2, 2, _msi[0] >> 16);
         }
         if (Capabilities.MsiX is int x) writes += WriteIfDifferent(config, x + 2, 2, _msixControl);
+        // HOOK(core): the one call site for restoring physical MSI/MSI-X (incl. the MSI-X table) after a reset.
+        interrupts?.RestoreInterruptState(Function);
         if (_sriov is int v) writes += RestoreSriov(config, v);
         if (aerNative && Capabilities.PciExpress is int pe)
         {

@@ -31,6 +31,9 @@ public sealed class RecoveryContext(
     public CapabilityCache Capabilities { get; } = capabilities;
     public RecoveryOptions Options { get; } = options;
 
+    /// <summary>Restores physical MSI/MSI-X after a reset (set by the composition from the core's object; none: only the saved MSI registers and MSI-X control word).</summary>
+    public IInterruptStateRestorer? InterruptState { get; set; }
+
     /// <summary>Sends a request to a participant's owner and remembers whom it belongs to.</summary>
     public long Send(RecoveryProcess process, RecoveryParticipant p, GuestRequestKind kind, Bridgekeeper.Pci.ErrorSeverity severity)
     {

@@ -432,8 +432,7 @@ public sealed class RecoveryProcess
         {
             if (!AtLevel(p) || !p.Ready) continue;
             if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
-            int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
-            Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
+            RestoreConfig(p, p.Snapshot);
             if (p.Snapshot.EnablesVirtualFunctions) _vfEnabledAt = _ctx.Timers.Now;
             if (!p.Snapshot.IsBridge || !HasActiveBelow(p.Function)) continue;
             _levels.Enqueue(p.Function);
@@ -508,6 +507,12 @@ public sealed class RecoveryProcess
         Arm(delay, PollReadiness, "ready-delay");
     }
 
+    private void RestoreConfig(RecoveryParticipant p, ConfigSnapshot snapshot)
+    {
+        int writes = snapshot.Restore(_ctx.Config, _ctx.Options.AerNative, _ctx.InterruptState);
+        Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
+    }
+
     private void RestoreAndSlotReset()
     {
         _ownerWaitSince = _ctx.Timers.Now;
@@ -538,8 +543,7 @@ public sealed class RecoveryProcess
             p.Ready = true;
             Emit(EventKinds.DeviceReady, p, "VF ready after VF Enable", D("after_reset_us", (_ctx.Timers.Now - _deassertedAt).Microseconds));
             if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
-            int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
-            Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
+            RestoreConfig(p, p.Snapshot);
         }
         ClearReporterStatus(resetFunctionsToo: false);
         Ask(GuestRequestKind.SlotReset);

@@ -96,6 +96,31 @@ public sealed class ReadinessAndRestoreTests
     }
 }
 
+public sealed class InterruptStateHookTests
+{
+    private sealed class RecordingRestorer(RecoveryRig rig) : IInterruptStateRestorer
+    {
+        public List<(Sbdf Function, uint Command)> Calls { get; } = [];
+
+        public void RestoreInterruptState(Sbdf function) => Calls.Add((function, rig.Fabric[function].Config.Read(ConfigHeader.Command, 2)));
+    }
+
+    [Fact]
+    public void The_cores_interrupt_restore_runs_once_per_restored_function_after_its_header_is_back()
+    {
+        using var rig = new RecoveryRig();
+        var restorer = new RecordingRestorer(rig);
+        rig.Context.InterruptState = restorer;
+        rig.Assign(A, new DomainId(1), GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(2)));
+        rig.Run(1);
+        rig.RaiseNative(A, AerCapability.MalformedTlp);
+        rig.Run(1000);
+        // A, B and C share the reset bus; each is restored once, Command (memory, bus master) already back.
+        Assert.Equal([A, B, C], restorer.Calls.Select(c => c.Function).Order().ToArray());
+        Assert.All(restorer.Calls, c => Assert.Equal((uint)(ConfigHeader.CommandMemorySpace | ConfigHeader.CommandBusMaster), c.Command & 0x6));
+    }
+}
+
 public sealed class RecoveryLatencyTests
 {
     [Theory]
