@@ -41,7 +41,9 @@ public sealed class RecoveryCoordinator(RecoveryContext context, IRecoveryScopeP
         var scope = scopes.ScopeOf(report.Device);
         var covered = _active.FindAll(p => scope.Covers(p.Scope));
         if (covered.Exists(p => p.ResetStarted)) { _deferred.Add(report); return; }
-        var process = new RecoveryProcess(context, scope, report);
+        // A recovery may end inside a timer callback (nobody left to answer): errors waiting for it
+        // must not wait for the next reply too. Retired on the next turn, never while iterating.
+        var process = new RecoveryProcess(context, scope, report) { Finished = () => context.Timers.Schedule(SimTime.Zero, Retire, "recovery-retire") };
         foreach (var inner in covered) process.Absorb(inner);
         _active.Add(process);
         _history.Add(process);

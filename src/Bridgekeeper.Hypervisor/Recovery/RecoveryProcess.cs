@@ -80,6 +80,9 @@ public sealed class RecoveryProcess
 
     public bool IsFinished => State is RecoveryState.Complete or RecoveryState.Failed or RecoveryState.Superseded;
 
+    /// <summary>Called once the recovery reached an end (complete, failed or taken over), after that step's actions.</summary>
+    public Action? Finished { get; set; }
+
     /// <summary>True once DMA is blocked for the reset: from then on the scope's reset cannot be merged into another.</summary>
     public bool ResetStarted => _dmaBlocked;
 
@@ -198,6 +201,7 @@ public sealed class RecoveryProcess
             case RecoveryState.Complete: Finish(); break;
             case RecoveryState.Failed: Abort(trigger); break;
         }
+        if (IsFinished) Finished?.Invoke();
     }
 
     // ---- entry actions, in the order a recovery runs -------------------------------------------

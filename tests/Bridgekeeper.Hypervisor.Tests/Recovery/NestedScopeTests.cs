@@ -108,6 +108,27 @@ public sealed class NestedScopeTests
     }
 
     [Fact]
+    public void A_waiting_error_starts_as_soon_as_the_recovery_it_waits_for_ends_even_on_a_timer()
+    {
+        // nvme0's owner never answers: its recovery resets after the vote timeout and ends inside a
+        // readiness-poll timer with nobody left to answer slot_reset; the switch's error waits for it.
+        using var rig = ArmServer();
+        rig.Assign("nvme0", D1, GuestDriverProfile.Silent());
+        rig.RunUntil(SimTime.FromMilliseconds(1));
+        rig.Raise("nvme0", ErrorSeverity.Fatal);
+        rig.RunUntil(SimTime.FromMilliseconds(110)); // the vote timed out at 101 ms: dsp0 is in reset
+        rig.Raise("usp", ErrorSeverity.Fatal);
+        Assert.Single(rig.Coordinator.Deferred);
+        rig.RunUntil(SimTime.FromMilliseconds(3000));
+
+        var ends = rig.Sink.Events.Where(e => e.Kind is EventKinds.RecoveryComplete or EventKinds.RecoveryFailed).ToList();
+        Assert.Equal([rig["dsp0"], rig["rp0"]], ends.Select(e => e.Device!.Value).ToArray());
+        var rootSbr = rig.Single(EventKinds.SbrAssert, rig["rp0"]);
+        Assert.Equal(ends[0].Time, rootSbr.Time); // started the moment the first ended (nobody to wait for)
+        Assert.Empty(rig.Coordinator.Deferred);
+    }
+
+    [Fact]
     public void An_error_below_the_switch_while_the_root_port_recovers_joins_that_recovery()
     {
         using var rig = ArmServer();

@@ -118,9 +118,6 @@ public sealed class SimulatedRecoveryRig : IDisposable
 
     public TimelineEvent Single(string kind, Sbdf? device = null) => Sink.Events.Single(e => e.Kind == kind && (device is null || e.Device == device));
 
-    /// <summary>No config request of recovery reached a function before it was ready.</summary>
-    public void AssertNoEarlyConfigRequest() => Assert.True(Config.Violations.Count == 0, string.Join("\n", Config.Violations));
-
     public void Dispose()
     {
         RasLog.Dispose();
