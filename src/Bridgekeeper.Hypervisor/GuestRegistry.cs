@@ -9,7 +9,9 @@ namespace Bridgekeeper.Hypervisor;
 /// The guests and their vPCI views; the per-domain side of assignment (<see cref="IDomainViews"/>).
 /// Guests are found by id with one array index, so a trapped access costs no hashing.
 /// </summary>
-public sealed class GuestRegistry(SerialisedConfigAccess config, IInterruptController interrupts, Func<Sbdf, uint> itsDeviceIdOf) : IDomainViews
+public sealed class GuestRegistry(SerialisedConfigAccess config, IInterruptController interrupts, Func<Sbdf, uint> itsDeviceIdOf,
+    Func<Sbdf, Sbdf?>? physicalFunctionOf = null, ISystemMemory? mmio = null, ulong itsDoorbell = HypervisorPorts.DefaultItsDoorbell,
+    Func<Sbdf, IReadOnlyList<Sbdf>>? dmaAliasesOf = null) : IDomainViews
 {
     private GuestDomain?[] _byId = new GuestDomain?[64];
 
@@ -45,8 +47,23 @@ public sealed class GuestRegistry(SerialisedConfigAccess config, IInterruptContr
     public void TearDown(Owner owner, Sbdf function)
     {
         if (!owner.IsGuest || Find(owner.Domain) is not { } guest) return;
-        guest.Bridge.Detach(function)?.TearDown();
+        if (guest.Bridge.Detach(function) is not { } device) return;
+        device.TearDown();
+        if (!device.SharesItsDeviceId) return;
+        // The DeviceID is a bridge alias other functions may use: unmap it, then map theirs back.
+        interrupts.UnmapDevice(device.ItsDeviceId);
+        foreach (var other in All)
+            foreach (var d in other.Devices)
+                if (d.ItsDeviceId == device.ItsDeviceId) d.MapEvents();
     }
+
+    /// <summary>
+    /// The Requester ID a function's MSIs carry to the ITS: the last of its DMA aliases, as Linux's
+    /// <c>pci_msi_domain_get_msi_rid</c> takes the last ID <c>pci_for_each_dma_alias</c> visits (behind a
+    /// PCIe-to-PCI bridge, the bridge's alias); the function's own when it has none.
+    /// </summary>
+    private Sbdf MsiRequesterOf(Sbdf function) =>
+        dmaAliasesOf?.Invoke(function) is { Count: > 0 } aliases ? aliases[^1] : function;
 
     public void Build(Owner owner, Sbdf function)
     {
@@ -54,7 +71,10 @@ public sealed class GuestRegistry(SerialisedConfigAccess config, IInterruptContr
         var guest = Find(owner.Domain) ?? throw new InvalidOperationException($"guest {owner.Domain} does not exist");
         GuestDevice Make(Sbdf virtualAddress)
         {
-            var device = GuestDevice.Build(virtualAddress, function, guest.Id, config, interrupts, itsDeviceIdOf(function));
+            var msiRequester = MsiRequesterOf(function);
+            bool shared = msiRequester != function;
+            var device = GuestDevice.Build(virtualAddress, function, guest.Id, config, interrupts, itsDeviceIdOf(msiRequester),
+                physicalFunctionOf?.Invoke(function), mmio, itsDoorbell, shared ? (uint)function.DevFn << 8 : 0, shared);
             device.OnMapRefused = OnMapRefused;
             return device;
         }

@@ -50,7 +50,8 @@ public sealed class Hypervisor : IHypervisorEntry
         }
         Registry = registry;
         Topology = topology;
-        _guests = new GuestRegistry(Config, ports.Interrupts, ports.ItsDeviceIdOf)
+        _guests = new GuestRegistry(Config, ports.Interrupts, ports.ItsDeviceIdOf, topology.PhysicalFunctionOf, ports.Mmio, ports.ItsDoorbell,
+            topology.DmaAliasesOf)
         {
             OnSecondaryBusReset = GuestSecondaryBusReset,
             OnMapRefused = (device, why) => Emit(HypervisorEventKinds.BarMapRefused, device.Physical, device.Domain,
@@ -63,7 +64,7 @@ public sealed class Hypervisor : IHypervisorEntry
                 new("offset", offset), new("size", size), new("value", value), new("reason", why)),
         };
         _assigner = new DeviceAssigner(Owners, topology, _guests, Config, ports.Iommu, ports.Interrupts,
-            ports.StreamIdOf, ports.ItsDeviceIdOf, ports.Events, ports.Clock);
+            ports.StreamIdOf, ports.ItsDeviceIdOf, ports.Events, ports.Clock, ports.IdMappingProblemOf);
     }
 
     /// <summary>The serialised physical config path (every access and sequence takes the one config lock).</summary>
@@ -195,6 +196,41 @@ public sealed class Hypervisor : IHypervisorEntry
             return;
         }
         _guests.Find(domain)?.Bridge.Write(device, offset, 8, value);
+    }
+
+    /// <summary>
+    /// Re-programs a guest-owned function's physical MSI and MSI-X state (capability registers, MSI-X
+    /// table, ITS mappings) from its guest's view: recovery calls this in its restore sequence, after
+    /// the reset and the config restore, before the guest is told the device is back. False when no
+    /// guest owns the function (the hardware domain restores its own MSIs).
+    /// </summary>
+    public bool RestoreInterruptState(Sbdf physical)
+    {
+        if (GuestViewOf(physical) is not { } view) return false;
+        view.RestoreInterruptState();
+        return true;
+    }
+
+    /// <summary>
+    /// A guest's access to a trapped page of one of its BARs (the MSI-X table and PBA pages are carved
+    /// out of its stage-2 mapping). Null when no device of the guest traps <paramref name="guestAddress"/>:
+    /// the access was not emulated (a real stage-2 fault).
+    /// </summary>
+    public ulong? GuestMmioRead(DomainId domain, ulong guestAddress, int size)
+    {
+        if (_guests.Find(domain) is not { } guest) return null;
+        foreach (var device in guest.Devices)
+            if (device.MmioRead(guestAddress, size) is ulong value) return value;
+        return null;
+    }
+
+    /// <summary>A guest's write to a trapped BAR page; false when nothing traps <paramref name="guestAddress"/>.</summary>
+    public bool GuestMmioWrite(DomainId domain, ulong guestAddress, int size, ulong value)
+    {
+        if (_guests.Find(domain) is not { } guest) return false;
+        foreach (var device in guest.Devices)
+            if (device.MmioWrite(guestAddress, size, value)) return true;
+        return false;
     }
 
     public void Reply(DomainId domain, long requestId, RecoveryVote vote) => RecoveryHooks?.OnGuestReply(domain, requestId, vote);

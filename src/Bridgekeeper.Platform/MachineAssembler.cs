@@ -13,7 +13,7 @@ internal sealed class MachineAssembler(PlatformDescription description, MachineO
         {
             var host = new SimHostBridge(h.Name, h.Segment, h.EcamBase, h.StartBus, h.EndBus)
             {
-                Mmio32Base = h.Mmio32Base, Mmio32Size = h.Mmio32Size, Mmio64Base = h.Mmio64Base, Mmio64Size = h.Mmio64Size,
+                Mmio32Base = h.Mmio32Base, Mmio32Size = h.Mmio32Size, Mmio64Base = h.Mmio64Base, Mmio64Size = h.Mmio64Size, IoBase = h.IoBase, IoSize = h.IoSize,
                 StreamIdBase = h.StreamIdBase, DeviceIdBase = h.DeviceIdBase, IntxSpiBase = h.IntxSpiBase,
                 FirmwareFirst = description.FirmwareFirst?.Global ?? false,
             };

@@ -7,12 +7,22 @@ namespace Bridgekeeper.Platform;
 /// segment whose root bus is the lowest bus no bridge claims, and every other function under the
 /// bridge whose Secondary Bus Number names its bus. Registers stay exactly as captured, reporting
 /// enables included; root ports get wired SPIs from 64 up in address order.
+/// A dump carries no ACPI tables, so the clone's boot firmware writes its own HEST: with
+/// <c>firmwareFirst</c>, every root port is FIRMWARE_FIRST (an AER root port entry each, ACPI 6.5
+/// §18.3.2.4) and has its own GHESv2 source (§18.3.2.8) notified by GSIV at SPI
+/// <see cref="FirstGhesSpi"/> + k for the k-th root port in address order, its status-address
+/// register, read-ack register and 4 KiB error status block in an 8 KiB slot at
+/// <see cref="GhesRegion"/> + k × 0x2000 (register at +0, read-ack at +8, block at +0x1000).
+/// Without it (OS-first, as the captured Linux ran it) the HEST is empty.
 /// </summary>
 internal static class MachineCloner
 {
     public const uint FirstRootPortSpi = 64;
+    public const uint FirstGhesSpi = 480;
+    public const ulong GhesRegion = 0x8000_0000;
+    public const ulong GhesSlot = 0x2000;
 
-    public static SimulatedMachine Clone(IEnumerable<ClonedFunction> input, MachineOptions options)
+    public static SimulatedMachine Clone(IEnumerable<ClonedFunction> input, MachineOptions options, bool firmwareFirst = false)
     {
         var machine = SimulatedMachine.Empty("clone", options);
         var all = input.OrderBy(f => f.Address).ToList();
@@ -58,7 +68,27 @@ internal static class MachineCloner
                     if (c2.Address == pf) { f.PhysicalFunction = f2; f2.VirtualFunctions.Add(f); }
             }
         }
-        machine.PublishTables([]);
+        machine.PublishTables(firmwareFirst ? FirmwareFirstHest(machine) : []);
         return machine;
+    }
+
+    private static List<HestErrorSource> FirmwareFirstHest(SimulatedMachine machine)
+    {
+        var hest = new List<HestErrorSource>();
+        int k = 0;
+        foreach (var port in machine.Fabric.AllFunctions().Where(f => f.PortType == PciePortType.RootPort).OrderBy(f => f.Address))
+        {
+            var a = port.Address;
+            port.FirmwareFirst = true;
+            hest.Add(new HestErrorSource((ushort)(0x100 + k), HestSourceKind.AerRootPort, true, false, a.Segment, a.Bus, a.DevFn, 0, 0, 0, 0, 0));
+            ulong slot = GhesRegion + (ulong)k * GhesSlot;
+            var ghes = new GhesSourceDescription((ushort)(k + 1), port.Name, 10 /* GSIV, ACPI 6.5 Table 18.14 */, FirstGhesSpi + (uint)k, 2,
+                StatusAddressRegister: slot, BlockAddress: slot + 0x1000, BlockLength: 0x1000, ReadAckRegister: slot + 8);
+            machine.FirmwareFirst.Sources.Add(new GhesSource(ghes, port));
+            hest.Add(new HestErrorSource(ghes.SourceId, HestSourceKind.GhesV2, false, false, 0, 0, 0, ghes.NotifyType, ghes.Vector,
+                ghes.StatusAddressRegister, ghes.BlockLength, ghes.ReadAckRegister));
+            k++;
+        }
+        return hest;
     }
 }

@@ -28,7 +28,7 @@ public sealed class SimulatedMachine
         Memory = new SimMemory();
         Firmware = new SimFirmware(EventLoop);
         var interrupts = new RootPortInterrupts(Gic);
-        Aer = new AerEngine(Fabric, interrupts) { HeaderByteOrder = options.HeaderLog, EventCollectorOf = EventCollectorOf };
+        Aer = new AerEngine(Fabric, interrupts, EventLoop) { HeaderByteOrder = options.HeaderLog, Quirks = options.AerQuirks, EventCollectorOf = EventCollectorOf };
         Resets = new ResetEngine(EventLoop);
         Sriov = new SriovEngine(EventLoop);
         Dma = new DmaEngine(EventLoop, Iommu, Random.Fork("dma"));
@@ -38,8 +38,11 @@ public sealed class SimulatedMachine
         Resets.SurpriseDown = port => Aer.Inject(port, new AerErrorRecord(AerCapability.SurpriseDownError, port.Address.RequesterId.Value, false, false, false, 0, 0, 0, 0));
         Intx = new IntxRouter(Fabric, Gic);
         Resets.FunctionReset = Intx.OnReset;
-        Drs = new DrsSignalling(Gic);
+        Frs = new FrsSignalling(Gic, EventLoop) { EventCollectorOf = EventCollectorOf };
+        Drs = new DrsSignalling(Gic) { Frs = Frs };
         Resets.Drs = Drs;
+        Resets.Frs = Frs;
+        Sriov.Frs = Frs;
         Fabric.Effects = new RegisterSideEffects(Resets, Sriov, Aer, interrupts) { Intx = Intx, Power = new PowerStates(Resets) };
     }
 
@@ -77,6 +80,15 @@ public sealed class SimulatedMachine
     /// <summary>DRS Messages received by downstream ports.</summary>
     internal DrsSignalling Drs { get; }
 
+    /// <summary>FRS Messages sent by functions (and where they were queued).</summary>
+    internal FrsSignalling Frs { get; }
+
+    /// <summary>Every FRS Message sent, oldest first (PCIe Base 6.0 §6.22.2).</summary>
+    public IReadOnlyList<FrsMessage> FrsMessages => Frs.Sent;
+
+    /// <summary>Errors injected at functions that could not take them (held in reset, not ready, removed).</summary>
+    public IReadOnlyList<DroppedAerError> DroppedErrors => Aer.Dropped;
+
     /// <summary>INTx wires to the GIC's SPIs (swizzled per bridge).</summary>
     public IntxRouter Intx { get; }
 
@@ -90,6 +102,14 @@ public sealed class SimulatedMachine
     /// <summary>A machine whose functions are exactly the given config spaces (no boot firmware: registers stay as captured).</summary>
     public static SimulatedMachine Clone(IEnumerable<ClonedFunction> functions, MachineOptions? options = null) =>
         MachineCloner.Clone(functions, options ?? new MachineOptions());
+
+    /// <summary>
+    /// As <see cref="Clone(IEnumerable{ClonedFunction}, MachineOptions?)"/>; with <paramref name="firmwareFirst"/> the
+    /// clone's firmware takes every root port's errors first: HEST gets a FIRMWARE_FIRST AER entry and a
+    /// GHESv2 source per root port (layout in docs/platform-schema.md, "Cloned machines").
+    /// </summary>
+    public static SimulatedMachine Clone(IEnumerable<ClonedFunction> functions, MachineOptions? options, bool firmwareFirst) =>
+        MachineCloner.Clone(functions, options ?? new MachineOptions(), firmwareFirst);
 
     internal static SimulatedMachine Empty(string name, MachineOptions options) => new(name, options);
 

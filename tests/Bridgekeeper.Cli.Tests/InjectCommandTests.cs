@@ -83,6 +83,30 @@ public class InjectCommandTests
         }
     }
 
+    [Fact]
+    public void With_firmware_first_the_registers_change_as_before_and_the_root_port_s_ghes_source_gets_the_record()
+    {
+        string sysfs = SysfsAt("inj1");
+        try
+        {
+            var (code, stdout, stderr) = Run(["inject", "--sysfs", sysfs, "--device", "0000:02:00.0", "--error", "UNSUP", "--json", "--firmware-first",
+                "--header", "0x40000001", "0x0100000f", "0xfebf0000", "0x00000000"]);
+            Assert.True(code == 0, stderr);
+            using var output = JsonDocument.Parse(stdout);
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "aer-rounds.json")));
+            var expected = doc.RootElement.EnumerateArray().Single(e => e.GetProperty("round").GetInt32() == 2).GetProperty("register_changes").GetArrayLength();
+            Assert.Equal(expected, output.RootElement.GetProperty("changes").GetArrayLength());
+            var ghes = Assert.Single(output.RootElement.GetProperty("ghes").EnumerateArray());
+            Assert.Equal("0000:00:03.0", ghes.GetProperty("root_port").GetString());
+            Assert.Equal(2, ghes.GetProperty("source_id").GetInt32()); // the second root port's source
+            Assert.Equal("0x80003000", ghes.GetProperty("block_address").GetString());
+        }
+        finally
+        {
+            Directory.Delete(sysfs, recursive: true);
+        }
+    }
+
     private static string Compact(JsonElement e) => JsonSerializer.Serialize(e);
 
     // The sysfs tree of the drivers phase with every config file replaced by the phase's dump.

@@ -46,8 +46,12 @@ public sealed class InjectCommand : Command<InjectCommand.Settings>
         [Description("further header dwords following --header")]
         public string[]? MoreHeader { get; init; }
 
+        [CommandOption("--firmware-first")]
+        [Description("the clone's firmware takes root-port errors first (HEST: FIRMWARE_FIRST + one GHESv2 source per root port)")]
+        public bool FirmwareFirst { get; init; }
+
         [CommandOption("--json")]
-        [Description("print JSON: {\"changes\":[[{sbdf,register,before,after}]]}")]
+        [Description("print JSON: {\"changes\":[[{sbdf,register,before,after}]]} (+ \"ghes\":[[{source_id,root_port,block_address,records}]] with --firmware-first)")]
         public bool Json { get; init; }
     }
 
@@ -62,14 +66,16 @@ public sealed class InjectCommand : Command<InjectCommand.Settings>
         var host = SysfsReader.Read(settings.Sysfs);
         foreach (string warning in host.Warnings) Console.Error.WriteLine($"bridgekeeper: {warning}");
         var machine = SimulatedMachine.Clone(host.Functions.Select(f => new ClonedFunction(f.Address, f.Config, f.PhysicalFunction)),
-            new MachineOptions(HeaderLog: HeaderLogByteOrder.QemuByteSwapped));
+            new MachineOptions(HeaderLog: HeaderLogByteOrder.QemuByteSwapped), settings.FirmwareFirst);
         if (machine.Find(device) is null) throw new ArgumentException($"--device: no function {device} in {settings.Sysfs}");
         var before = ErrorRegisterSnapshot.Take(machine);
         var outcome = machine.InjectAerError(device, bit, correctable, settings.Advisory, header);
         if (outcome == AerInjectOutcome.NotPciExpress) throw new ArgumentException($"{device} is not a PCI Express function");
         if (outcome == AerInjectOutcome.InvalidStatus) throw new ArgumentException($"--error: 0x{bit:x} is not exactly one supported {(correctable ? "correctable" : "uncorrectable")} status bit");
+        if (outcome != AerInjectOutcome.Injected) Console.Error.WriteLine($"bridgekeeper: {device}: error dropped ({outcome})");
         var changes = ErrorRegisterSnapshot.Changes(before, ErrorRegisterSnapshot.Take(machine));
-        Console.Out.Write(settings.Json ? ToJson(changes) : ToText(changes));
+        var records = machine.FirmwareFirst.Sources.Where(g => g.RecordsWritten > 0).ToList();
+        Console.Out.Write(settings.Json ? ToJson(changes, records) : ToText(changes) + ToText(records));
         return ExitCodes.Success;
     }
 
@@ -89,12 +95,33 @@ public sealed class InjectCommand : Command<InjectCommand.Settings>
         return dwords;
     }
 
-    internal static string ToJson(IReadOnlyList<RegisterChange> changes)
+    internal static string ToJson(IReadOnlyList<RegisterChange> changes, IReadOnlyList<GhesSource>? records = null)
     {
         var list = new JsonArray();
         foreach (var c in changes)
             list.Add(new JsonObject { ["sbdf"] = c.Device.ToString(), ["register"] = c.Register, ["before"] = Node(c.Before), ["after"] = Node(c.After) });
-        return new JsonObject { ["changes"] = list }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+        var root = new JsonObject { ["changes"] = list };
+        if (records is { Count: > 0 })
+        {
+            // --firmware-first: the GHES sources firmware wrote a CPER record to (ACPI 6.5 §18.3.2.7).
+            var ghes = new JsonArray();
+            foreach (var g in records)
+                ghes.Add(new JsonObject
+                {
+                    ["source_id"] = g.Description.SourceId, ["root_port"] = g.RootPort?.Address.ToString(),
+                    ["block_address"] = $"0x{g.Description.BlockAddress:x}", ["records"] = g.RecordsWritten,
+                });
+            root["ghes"] = ghes;
+        }
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine;
+    }
+
+    private static string ToText(IReadOnlyList<GhesSource> records)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var g in records)
+            sb.Append(CultureInfo.InvariantCulture, $"ghes source {g.Description.SourceId} ({g.RootPort?.Address}): CPER record in the error status block at 0x{g.Description.BlockAddress:x}{Environment.NewLine}");
+        return sb.ToString();
     }
 
     private static JsonNode Node(object value) => value switch

@@ -10,7 +10,10 @@ namespace Bridgekeeper.Hypervisor.Assignment;
 /// domctls, xen-passthrough.md §13, with the group rule Xen lacks). For every function it changes, in
 /// this order: the old owner's view is torn down (vPCI device, BAR and LPI mappings), the function is
 /// quiesced (decode and Bus Master off), the IOMMU contexts of its StreamID and of every phantom
-/// function's StreamID switch, and only then is the new owner's view built. Bridges (Type 1) in a
+/// function's StreamID and of every DMA alias (the IDs bridges above it substitute, Linux's
+/// <c>pci_for_each_dma_alias</c>) switch, and only then is the new owner's view built. A function whose
+/// Requester ID, phantom IDs or aliases the firmware maps to no StreamID or ITS DeviceID is refused:
+/// the core never guesses an ID. Bridges (Type 1) in a
 /// group stay with the hardware domain, as VFIO leaves them on their port driver; a guest never owns
 /// a function whose Bridge Control could reset others.
 /// </summary>
@@ -24,7 +27,8 @@ public sealed class DeviceAssigner(
     Func<Sbdf, uint> streamIdOf,
     Func<Sbdf, uint> itsDeviceIdOf,
     IEventSink events,
-    IClock clock)
+    IClock clock,
+    Func<Sbdf, string?>? idMappingProblemOf = null)
 {
     public DeassignTarget DefaultDeassignTarget { get; set; } = DeassignTarget.Quarantine;
 
@@ -103,9 +107,32 @@ public sealed class DeviceAssigner(
             if (!owner.IsAssignable) return AssignmentResult.Refused("EBUSY", $"{f} is already assigned to {owner}");
         }
         if (CheckWholeGroups(set, f => true) is { } partial) return partial;
+        foreach (var f in set)
+            if (CheckIdMappings(f) is { } unmapped) return unmapped;
         if (views.FreeSlots(guest) < set.Count)
             return AssignmentResult.Refused("ENOSPC", $"{guest} has {views.FreeSlots(guest)} free virtual slots, {set.Count} needed");
         return AssignmentResult.Ok([.. set]);
+    }
+
+    /// <summary>Every Requester ID the function's DMA and MSIs may carry must have firmware-given IDs.</summary>
+    private AssignmentResult? CheckIdMappings(Sbdf function)
+    {
+        if (idMappingProblemOf is null) return null;
+        if (idMappingProblemOf(function) is { } own)
+            return AssignmentResult.Refused("ENXIO", $"{function} cannot be assigned: {own}");
+        foreach (var rid in RequesterIdsOf(function))
+            if (idMappingProblemOf(rid) is { } why)
+                return AssignmentResult.Refused("ENXIO", $"{function} cannot be assigned: its DMA also uses {rid}, and {why}");
+        return null;
+    }
+
+    /// <summary>The other Requester IDs whose IOMMU context follows the function: phantom functions, then DMA aliases.</summary>
+    private List<Sbdf> RequesterIdsOf(Sbdf function)
+    {
+        var ids = new List<Sbdf>(topology.PhantomFunctionsOf(function));
+        foreach (var alias in topology.DmaAliasesOf(function))
+            if (!ids.Contains(alias)) ids.Add(alias);
+        return ids;
     }
 
     private AssignmentResult ValidateDeassign(DomainId guest, IReadOnlyCollection<Sbdf> functions)
@@ -157,8 +184,8 @@ public sealed class DeviceAssigner(
                     command & ~(uint)(ConfigHeader.CommandMemorySpace | ConfigHeader.CommandIoSpace | ConfigHeader.CommandBusMaster));
             });
         SwitchIommu(function, target);
-        foreach (var phantom in topology.PhantomFunctionsOf(function))
-            SwitchIommu(phantom, target);
+        foreach (var other in RequesterIdsOf(function))
+            SwitchIommu(other, target);
         owners.Set(function, target);
         views.Build(target, function);
     }

@@ -17,6 +17,15 @@ public interface IAssignmentTopology
 
     /// <summary>The Requester IDs a primary function's phantom functions use (PCIe Base 6.0 §2.2.6.2), as SBDFs; empty when none.</summary>
     IReadOnlyList<Sbdf> PhantomFunctionsOf(Sbdf function);
+
+    /// <summary>
+    /// Other Requester IDs the function's DMA may carry (bridge aliases and DMA-alias quirks, Linux's
+    /// <c>pci_for_each_dma_alias</c>), as SBDFs; the IOMMU is programmed for each. Empty by default.
+    /// </summary>
+    IReadOnlyList<Sbdf> DmaAliasesOf(Sbdf function) => [];
+
+    /// <summary>The physical function of an SR-IOV virtual function, or null (not a VF, or unknown).</summary>
+    Sbdf? PhysicalFunctionOf(Sbdf function) => null;
 }
 
 /// <summary>An isolation group as assignment sees it: an id, its members in address order, and why they share it.</summary>

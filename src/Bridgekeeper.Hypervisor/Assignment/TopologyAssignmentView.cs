@@ -25,4 +25,9 @@ public sealed class TopologyAssignmentView(TopologyRegistry registry, GroupingPo
         foreach (var rid in node.PhantomRequesterIds) phantoms.Add(Sbdf.FromRequesterId(function.Segment, rid));
         return phantoms;
     }
+
+    public IReadOnlyList<Sbdf> DmaAliasesOf(Sbdf function) => DmaAliasWalk.AliasesOf(registry.Topology, function);
+
+    public Sbdf? PhysicalFunctionOf(Sbdf function) =>
+        registry.Topology.TryGet(function, out var node) && node.IsVirtualFunction ? node.PhysicalFunction : null;
 }

@@ -46,6 +46,28 @@ public sealed class GuestDevice : VirtualFunction
 
     internal IInterruptController? Interrupts { get; private set; }
 
+    /// <summary>Host MMIO, where the physical MSI-X table and PBA are written and read; null: not programmed.</summary>
+    internal ISystemMemory? Mmio { get; private set; }
+
+    /// <summary>The host ITS doorbell the device's physical MSI/MSI-X messages target.</summary>
+    public ulong ItsDoorbell { get; private set; }
+
+    /// <summary>
+    /// The first ITS EventID of this function's vectors: 0, or DevFn x 256 when its MSIs carry a DMA alias
+    /// shared with other functions behind the same bridge (<see cref="SharesItsDeviceId"/>), so their
+    /// events never collide under the one DeviceID (Linux's ITS sizes such an ITT for every alias).
+    /// </summary>
+    public uint EventIdBase { get; private set; }
+
+    /// <summary>The ITS DeviceID is a bridge's DMA alias that other functions may share.</summary>
+    public bool SharesItsDeviceId { get; private set; }
+
+    /// <summary>The physical MSI programming, or null when the function has no MSI capability.</summary>
+    public PhysicalMsi? Msi { get; private set; }
+
+    /// <summary>The emulated MSI-X table and PBA, or null when the function has no MSI-X capability.</summary>
+    public GuestMsixTable? Msix { get; private set; }
+
     /// <summary>Reports a refused BAR mapping (the guest's decode stays off).</summary>
     internal Action<GuestDevice, string>? OnMapRefused { get; set; }
 
@@ -54,9 +76,11 @@ public sealed class GuestDevice : VirtualFunction
     /// and registers every emulated register. Only Type 0 functions can be shown to a guest.
     /// </summary>
     public static GuestDevice Build(Sbdf virtualAddress, Sbdf physical, DomainId domain, SerialisedConfigAccess config,
-        IInterruptController? interrupts = null, uint itsDeviceId = 0)
+        IInterruptController? interrupts = null, uint itsDeviceId = 0, Sbdf? physicalFunction = null,
+        ISystemMemory? mmio = null, ulong itsDoorbell = HypervisorPorts.DefaultItsDoorbell, uint eventIdBase = 0, bool sharesItsDeviceId = false)
     {
         byte[] snapshot = config.WithConfigLock(p => Snapshot(p, physical));
+        if (physicalFunction is Sbdf pf) PresentVirtualFunctionIds(config, pf, snapshot);
         if (ConfigBytes.HeaderType(snapshot) != 0)
             throw new InvalidOperationException($"{physical} has header type {ConfigBytes.HeaderType(snapshot)}; only Type 0 functions can be given to a guest");
         var bars = new GuestBarSet(BarSizer.Size(config, physical));
@@ -64,6 +88,10 @@ public sealed class GuestDevice : VirtualFunction
         {
             Interrupts = interrupts,
             ItsDeviceId = itsDeviceId,
+            Mmio = mmio,
+            ItsDoorbell = itsDoorbell,
+            EventIdBase = eventIdBase,
+            SharesItsDeviceId = sharesItsDeviceId,
         };
         var chain = GuestCapabilityChain.Register(device, snapshot);
         GuestHeaderRegisters.Register(device, snapshot, chain.FirstOffset);
@@ -78,10 +106,10 @@ public sealed class GuestDevice : VirtualFunction
                     break;
                 case CapabilityId.Msi:
                     device.MsiOffset = cap.Offset;
-                    GuestMsiRegisters.Register(device, snapshot, cap.Offset);
+                    device.Msi = GuestMsiRegisters.Register(device, snapshot, cap.Offset);
                     break;
                 case CapabilityId.MsiX:
-                    GuestMsixRegisters.Register(device, snapshot, cap.Offset);
+                    device.Msix = GuestMsixRegisters.Register(device, snapshot, cap.Offset);
                     break;
             }
         }
@@ -127,6 +155,39 @@ public sealed class GuestDevice : VirtualFunction
 
     internal uint PhysicalRead(int offset, int size) => _config.Read(Physical, offset, size);
 
+    /// <summary>A multi-access physical sequence on this function under the config lock.</summary>
+    internal void WithPhysical(Action<IConfigAccess> sequence) => _config.WithConfigLock(sequence);
+
+    /// <summary>
+    /// Writes the guest's MSI and MSI-X state to the physical function again: after a reset (FLR, SBR)
+    /// the device's MSI registers and MSI-X table are back at their defaults while the guest still
+    /// believes its vectors are set up. The ITS mappings are rebuilt as well.
+    /// </summary>
+    public void RestoreInterruptState()
+    {
+        Msi?.Restore();
+        Msix?.Restore();
+    }
+
+    /// <summary>Maps this function's enabled events in the ITS again (after a shared DeviceID was unmapped); touches no device register.</summary>
+    internal void MapEvents()
+    {
+        Msi?.MapEvents();
+        Msix?.MapEvents();
+    }
+
+    /// <summary>A guest read of a trapped BAR page (MSI-X table, PBA, or what shares their pages); null when <paramref name="guestAddress"/> is not trapped here.</summary>
+    public ulong? MmioRead(ulong guestAddress, int size) =>
+        Msix is { } msix && Bars.TryTrapped(guestAddress, out int bar, out ulong offset) ? msix.Read(bar, offset, size) : null;
+
+    /// <summary>A guest write to a trapped BAR page; false when <paramref name="guestAddress"/> is not trapped here.</summary>
+    public bool MmioWrite(ulong guestAddress, int size, ulong value)
+    {
+        if (Msix is not { } msix || !Bars.TryTrapped(guestAddress, out int bar, out ulong offset)) return false;
+        msix.Write(bar, offset, size, value);
+        return true;
+    }
+
     internal void PhysicalWrite(int offset, int size, uint value) => _config.Write(Physical, offset, size, value);
 
     /// <summary>The guest's Command write: decode drives BAR mapping, and the guest bits are committed to the device.</summary>
@@ -150,6 +211,20 @@ public sealed class GuestDevice : VirtualFunction
 
     /// <summary>Tears down the guest's BAR mappings (before the IOMMU switch; the assigner unmaps the ITS DeviceID).</summary>
     internal void TearDown() => Bars.SetDecode(false);
+
+    /// <summary>
+    /// A VF's Vendor ID and Device ID registers read 0xFFFF (SR-IOV, PCIe Base 6.0 §9.3.4.1.1-2): the
+    /// guest must see the PF's Vendor ID and the VF Device ID from the PF's SR-IOV capability, as Xen
+    /// and VFIO present them, or its driver never binds.
+    /// </summary>
+    private static void PresentVirtualFunctionIds(SerialisedConfigAccess config, Sbdf pf, byte[] snapshot)
+    {
+        byte[] parent = config.WithConfigLock(p => Snapshot(p, pf));
+        if (CapabilityList.FindExtended(parent, ExtendedCapabilityId.SingleRootIov) is not int sriov)
+            throw new InvalidOperationException($"{pf} is named as a physical function but has no SR-IOV capability");
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(snapshot.AsSpan(ConfigHeader.VendorId), ConfigBytes.U16(parent, ConfigHeader.VendorId));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(snapshot.AsSpan(ConfigHeader.DeviceId), ConfigBytes.U16(parent, sriov + SriovCapability.VfDeviceId));
+    }
 
     private static byte[] Snapshot(IConfigAccess physical, Sbdf function)
     {

@@ -25,7 +25,7 @@ public static class GuestHeaderRegisters
         // Decoding starts off for a guest: its firmware/OS places the BARs first (Xen clears MEMORY/MASTER on assignment).
         shadow.Store(ConfigHeader.Command, 2, 0);
         table.Add(new VirtualRegister(ConfigHeader.Command, 2, "Command", shadow.Read, device.WriteCommand,
-            RsvdP: 0xFFFF & ~(uint)GuestDevice.GuestCommandBits));
+            RsvdP: 0xFFFF & ~(uint)GuestDevice.GuestCommandBits, ReadsShadow: ReferenceEquals(table.Shadow, shadow)));
         bool capabilities = capabilitiesPointer != 0;
         table.Add(new VirtualRegister(ConfigHeader.Status, 2, "Status",
             (_, _) => (device.PhysicalRead(ConfigHeader.Status, 2) & ~(uint)ConfigHeader.StatusCapabilitiesList)

@@ -3,39 +3,33 @@ using Bridgekeeper.Pci;
 namespace Bridgekeeper.Hypervisor.Vpci;
 
 /// <summary>
-/// The MSI capability a guest sees (PCIe Base 6.0 §7.7.1), fully virtual: Message Control's
-/// capability bits (Multiple Message Capable, 64-bit, per-vector masking) are the device's, the
-/// enables, address, data and mask are shadow registers with the spec's RW bits. When the guest turns
-/// MSI on, the device's ITS DeviceID is mapped, one event per enabled vector, to the guest's virtual
-/// LPIs (EventID i -> data + i); turning it off unmaps the DeviceID. The physical MSI programming (the
-/// host doorbell) stays the hypervisor's.
+/// The MSI capability a guest sees (PCIe Base 6.0 §7.7.1), in Xen's vpci/msi.c model: Message Control's
+/// capability bits (Multiple Message Capable, 64-bit, per-vector masking) are the device's; the enables,
+/// address, data and mask are shadow registers with the spec's RW bits. Every guest write to them is
+/// followed by <see cref="PhysicalMsi.Apply"/>, which programs the physical function: the guest's vectors
+/// become ITS events of the device (DeviceID from IORT, EventID = vector number) mapped to the guest's
+/// virtual LPIs (data + vector), and the device's own MSI registers get the host ITS doorbell, EventID
+/// base 0, the guest's Multiple Message Enable, mask bits and enable. Pending Bits are the device's.
 /// </summary>
 public static class GuestMsiRegisters
 {
-    public static void Register(GuestDevice device, ReadOnlySpan<byte> snapshot, int offset)
+    public static PhysicalMsi Register(GuestDevice device, ReadOnlySpan<byte> snapshot, int offset)
     {
         ushort control = ConfigBytes.U16(snapshot, offset + MsiCapability.MessageControl);
         var layout = MsiCapability.Layout(control);
-        bool wide = (control & MsiCapability.Is64Bit) != 0;
-        int dataAt = offset + (wide ? 0x0C : 0x08);
+        var msi = new PhysicalMsi(device, offset, control);
         foreach (var def in layout.Registers)
         {
             if (def.Offset == 0) continue; // ID/Next belong to the chain
+            if (def.Name == "Pending Bits")
+            {
+                device.Registers.Add(new VirtualRegister(offset + def.Offset, 4, def.Name, device.PhysicalRead, Write: null));
+                continue;
+            }
+            // The guest starts with MSI off and Multiple Message Enable 0 (the state after a reset, §7.7.1.2).
             uint initial = def.Offset == MsiCapability.MessageControl ? control & ~def.Rw : 0u;
-            Action? after = def.Offset == MsiCapability.MessageControl ? () => OnControlWritten(device, offset, dataAt) : null;
-            ShadowRegisters.Add(device.Registers, device.Shadow, def, offset, initial, after);
+            ShadowRegisters.Add(device.Registers, device.Shadow, def, offset, initial, msi.Apply);
         }
-    }
-
-    private static void OnControlWritten(GuestDevice device, int offset, int dataAt)
-    {
-        if (device.Interrupts is null) return;
-        uint control = device.Shadow.Read(offset + MsiCapability.MessageControl, 2);
-        device.Interrupts.UnmapDevice(device.ItsDeviceId);
-        if ((control & MsiCapability.Enable) == 0) return;
-        int vectors = 1 << (int)((control >> 4) & 0x7);
-        uint data = device.Shadow.Read(dataAt, 2);
-        for (int e = 0; e < vectors; e++)
-            device.Interrupts.MapLpi(device.ItsDeviceId, (uint)e, device.Domain, data + (uint)e);
+        return msi;
     }
 }

@@ -14,6 +14,11 @@ namespace Bridgekeeper.Hypervisor.Vpci;
 /// </summary>
 public static class GuestPciExpressRegisters
 {
+    /// <summary>Whether a row is one of the read-only physical views (not Device Capabilities, Control or Status).</summary>
+    private static bool IsPhysicalView(in RegisterDef def, int expectedOffset, int length) =>
+        def.Offset == expectedOffset && def.Width == 2 && def.Offset + def.Width <= length
+        && def.Offset is not (PciExpressCapability.DeviceCapabilities or PciExpressCapability.DeviceControl or PciExpressCapability.DeviceStatus);
+
     public const ushort ShadowReportingBits = 0x000F;
     public const ushort DevicePassBits = 0x0010 | 0x0800 | 0x7000;
     public const ushort SafeDeviceControlBits = ShadowReportingBits | DevicePassBits;
@@ -24,8 +29,10 @@ public static class GuestPciExpressRegisters
         var view = new PciExpressCapability.View(snapshot, offset);
         int length = view.Version >= 2 ? PciExpressCapability.Version2Length : PciExpressCapability.SlotCapabilities;
         var layout = PciExpressCapability.LayoutAt(snapshot, offset);
-        foreach (var def in layout.Registers)
+        var registers = layout.Registers;
+        for (int i = 0; i < registers.Length; i++)
         {
+            var def = registers[i];
             if (def.Offset == 0 || def.Offset + def.Width > length) continue; // ID/Next belong to the chain
             int at = offset + def.Offset;
             switch (def.Offset)
@@ -53,7 +60,15 @@ public static class GuestPciExpressRegisters
                         ReadOnly: 0x0070, Rw1c: 0x000F, RsvdZ: 0xFF80));
                     break;
                 default:
-                    // Link, slot, root and the "2" registers: the guest reads the device, writes nothing.
+                    // Link, slot, root and the "2" registers: the guest reads the device, writes nothing. Two
+                    // such 16-bit registers in one dword (Link Control and Status, ...) are one registration,
+                    // so a guest's dword read costs one physical read, not two.
+                    if (def.Width == 2 && (at & 3) == 0 && i + 1 < registers.Length && IsPhysicalView(registers[i + 1], def.Offset + 2, length))
+                    {
+                        device.Registers.Add(new VirtualRegister(at, 4, $"{def.Name} and {registers[i + 1].Name}", device.PhysicalRead, Write: null));
+                        i++;
+                        break;
+                    }
                     device.Registers.Add(new VirtualRegister(at, def.Width, def.Name, device.PhysicalRead, Write: null));
                     break;
             }

@@ -14,6 +14,13 @@ namespace Bridgekeeper.Hypervisor.Vpci;
 /// <item>changing the bus numbers (§7.5.1.3.2-4) or memory windows (§7.5.1.3.8-10) of such a bridge, or
 /// bus numbers that would newly take in a guest's bus;</item>
 /// <item>changing a BAR or the Expansion ROM BAR of a function a guest owns (§7.5.1.2.1), sizing included;</item>
+/// <item>changing I/O Space, Memory Space or Bus Master Enable in the Command register of a function a guest
+/// owns (§7.5.1.1.3): decode and DMA are the guest's (through its shadow Command);</item>
+/// <item>Initiate Function Level Reset on a function a guest owns (Device Control bit 15, §7.5.3.4; AF FLR,
+/// Advanced Features Control bit 0), or changing its PowerState (PMCSR bits 1:0, PCI PM 1.2 §3.2.4): both
+/// reset or stop the device under the guest;</item>
+/// <item>writing the MSI capability or MSI-X Message Control of a function a guest owns (§7.7.1, §7.7.2): the
+/// core programs them from the guest's view, and a change would send the guest's interrupts elsewhere;</item>
 /// <item>clearing any ACS Control bit (§7.7.11.3) anywhere: the isolation groups were computed with it set.</item>
 /// </list>
 /// It reads the physical state through the access it is given, which the caller holds under the config lock.
@@ -33,6 +40,8 @@ public sealed class IsolationWriteGuard(OwnershipTable owners)
             && (Changes(physical, function, offset, size, value, ConfigHeader.Bar0, ConfigHeader.CardbusCisPointer)
                 || Changes(physical, function, offset, size, value, ConfigHeader.ExpansionRomBar, ConfigHeader.ExpansionRomBar + 4)))
             return $"would move a BAR of {function}, which is assigned to {owner}";
+        if (owner.IsGuest && GuestFunctionCheck(physical, function, offset, size, value) is { } guestFunction)
+            return $"{guestFunction} of {function}, which is assigned to {owner}";
         if (headerType == 1 && BridgeCheck(physical, function, offset, size, value) is { } bridge)
             return bridge;
         if (offset >= CapabilityList.ExtendedListStart && AcsCheck(physical, function, offset, size, value) is { } acs)
@@ -66,6 +75,48 @@ public sealed class IsolationWriteGuard(OwnershipTable owners)
             int newSubordinate = Merged(physical, bridge, offset, size, value, ConfigHeader.SubordinateBus);
             if (newSecondary != 0 && owners.FirstGuestOwnedOnBuses(bridge.Segment, newSecondary, newSubordinate) is { } taken)
                 return $"new bus numbers {newSecondary:x2}-{newSubordinate:x2} on {bridge} would take in {taken}, which is assigned to {owners.OwnerOf(taken)}";
+        }
+        return null;
+    }
+
+    private const uint DecodeAndBusMaster = ConfigHeader.CommandIoSpace | ConfigHeader.CommandMemorySpace | ConfigHeader.CommandBusMaster;
+    private const int AdvancedFeaturesControl = 0x05;
+    private const int AdvancedFeaturesInitiateFlr = 0x01;
+    private const int PmControlStatus = 0x04;
+    private const int PmPowerStateMask = 0x03;
+
+    /// <summary>What a write would do to a guest's function behind its back, or null.</summary>
+    private static string? GuestFunctionCheck(IConfigAccess physical, Sbdf function, int offset, int size, uint value)
+    {
+        if (Covers(offset, size, ConfigHeader.Command))
+        {
+            uint current = physical.Read(function, ConfigHeader.Command, 1);
+            uint changed = (current ^ (uint)NewByte(offset, value, ConfigHeader.Command)) & DecodeAndBusMaster;
+            if (changed != 0) return $"would change decode/Bus Master bits 0x{changed:X} in the Command register";
+        }
+        if (offset < ConfigSpace.ConventionalSize)
+        {
+            if (FindStandardLive(physical, function, CapabilityId.PciExpress) is int pcie
+                && Covers(offset, size, pcie + PciExpressCapability.DeviceControl + 1)
+                && (NewByte(offset, value, pcie + PciExpressCapability.DeviceControl + 1) & (PciExpressCapability.DevCtlInitiateFlr >> 8)) != 0)
+                return "would start a Function Level Reset (Device Control bit 15)";
+            if (FindStandardLive(physical, function, CapabilityId.AdvancedFeatures) is int af
+                && Covers(offset, size, af + AdvancedFeaturesControl)
+                && (NewByte(offset, value, af + AdvancedFeaturesControl) & AdvancedFeaturesInitiateFlr) != 0)
+                return "would start a Function Level Reset (Advanced Features Initiate FLR)";
+            if (FindStandardLive(physical, function, CapabilityId.PowerManagement) is int pm
+                && Covers(offset, size, pm + PmControlStatus)
+                && ((NewByte(offset, value, pm + PmControlStatus) ^ (int)physical.Read(function, pm + PmControlStatus, 1)) & PmPowerStateMask) != 0)
+                return "would change the PowerState (PMCSR bits 1:0)";
+            if (FindStandardLive(physical, function, CapabilityId.Msi) is int msi)
+            {
+                int length = MsiCapability.Layout((ushort)physical.Read(function, msi + MsiCapability.MessageControl, 2)).Length;
+                if (Overlaps(offset, size, msi + MsiCapability.MessageControl, msi + length))
+                    return "would change the MSI capability (the guest's interrupt routing)";
+            }
+            if (FindStandardLive(physical, function, CapabilityId.MsiX) is int msix
+                && Overlaps(offset, size, msix + MsixCapability.MessageControl, msix + MsixCapability.MessageControl + 2))
+                return "would change MSI-X Message Control (the guest's interrupt routing)";
         }
         return null;
     }

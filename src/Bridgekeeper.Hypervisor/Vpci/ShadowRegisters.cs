@@ -26,14 +26,15 @@ public static class ShadowRegisters
             var store = write;
             write = (offset, size, value) => { store(offset, size, value); afterWrite(); };
         }
-        table.Add(new VirtualRegister(at, def.Width, def.Name, shadow.Read, write, ro, rw1c, rsvdP, rsvdZ));
+        table.Add(new VirtualRegister(at, def.Width, def.Name, shadow.Read, write, ro, rw1c, rsvdP, rsvdZ,
+            ShadowBacked: afterWrite is null && ReferenceEquals(table.Shadow, shadow)));
     }
 
     /// <summary>A register the guest can read but never change (writes are ignored).</summary>
     public static void AddConstant(VirtualRegisterTable table, ConfigSpace shadow, int offset, int size, string name, uint value)
     {
         shadow.Store(offset, size, value);
-        table.Add(new VirtualRegister(offset, size, name, shadow.Read, Write: null));
+        table.Add(new VirtualRegister(offset, size, name, shadow.Read, Write: null, ShadowBacked: ReferenceEquals(table.Shadow, shadow)));
     }
 
     /// <summary>The shadow write: RW1C bits written as 1 clear, every other bit takes the masked value.</summary>

@@ -16,11 +16,12 @@ public abstract class VirtualFunction
     {
         VirtualAddress = virtualAddress;
         Shadow = ConfigSpace.Create(new byte[ConfigSpace.ExtendedSize], ShadowAttributes);
+        Registers = new VirtualRegisterTable(Shadow);
     }
 
     public Sbdf VirtualAddress { get; }
 
-    public VirtualRegisterTable Registers { get; } = new();
+    public VirtualRegisterTable Registers { get; }
 
     public ConfigSpace Shadow { get; }
 

@@ -14,6 +14,11 @@ public delegate void VirtualRegisterWrite(int offset, int size, uint value);
 /// or 4, naturally aligned), a read handler (null: reads all ones), a write handler (null: writes
 /// ignored), and four disjoint masks applied once in the shared dispatch path, never in handlers:
 /// read-only, write-1-to-clear, reserved-preserved and reserved-zero (PCIe Base 6.0 §7.4).
+/// <see cref="ShadowBacked"/> promises that the handlers are exactly the table's shadow: the read returns
+/// the shadow bytes and the write (if any) stores the masked value with RW1C semantics and nothing
+/// else, so the table may serve the register straight from the shadow without calling them.
+/// <see cref="ReadsShadow"/> promises only the read: the value is always the shadow's bytes (the write
+/// handler keeps them current), so reads skip the handler and writes still call it.
 /// </summary>
 public readonly record struct VirtualRegister(
     int Offset,
@@ -24,7 +29,9 @@ public readonly record struct VirtualRegister(
     uint ReadOnly = 0,
     uint Rw1c = 0,
     uint RsvdP = 0,
-    uint RsvdZ = 0)
+    uint RsvdZ = 0,
+    bool ShadowBacked = false,
+    bool ReadsShadow = false)
 {
     public int End => Offset + Size;
 

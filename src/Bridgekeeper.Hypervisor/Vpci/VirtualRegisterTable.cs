@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Bridgekeeper.Pci;
 
 namespace Bridgekeeper.Hypervisor.Vpci;
 
@@ -9,15 +10,36 @@ namespace Bridgekeeper.Hypervisor.Vpci;
 /// bytes is split across the registers it covers and the parts are merged back; bytes no register
 /// claims read as all ones and writes to them are dropped and counted, because a guest sees only
 /// what is registered (Xen commit 80b0eb095a). Dispatch allocates nothing.
+/// <para>
+/// Speed: most of a guest's config space is shadow (IDs, capability headers, the virtual AER). For
+/// each dword whose bytes are all unclaimed or in <see cref="VirtualRegister.ShadowBacked"/> registers,
+/// a precomputed <see cref="DwordPlan"/> folds the registers' masks into five bit masks, so an access
+/// there is one shadow load (and a store for a write) with no handler call, however many registers the
+/// dword holds. Registers that keep their guest-visible value in the shadow but need their own write
+/// handler (<see cref="VirtualRegister.ReadsShadow"/>: Command, BARs) get the fast read only. Every other
+/// dword takes the general path below, with identical results.
+/// </para>
 /// </summary>
 public sealed class VirtualRegisterTable
 {
     public const int SpaceSize = 4096;
 
+    private readonly DwordPlan[] _plans = new DwordPlan[SpaceSize / 4];
+
     private VirtualRegister[] _registers = new VirtualRegister[16];
     private int _count;
     // Register index + 1 for each config byte; 0 = unclaimed.
     private readonly ushort[] _byteToRegister = new ushort[SpaceSize];
+
+    /// <summary>A table whose shadow-backed registers live in <paramref name="shadow"/> (null: none are).</summary>
+    public VirtualRegisterTable(ConfigSpace? shadow = null)
+    {
+        Shadow = shadow;
+        for (int d = 0; d < _plans.Length; d++) Plan(d);
+    }
+
+    /// <summary>The shadow config space that <see cref="VirtualRegister.ShadowBacked"/> registers are served from, or null.</summary>
+    public ConfigSpace? Shadow { get; }
 
     /// <summary>Accesses that touched at least one unclaimed byte on write (those bytes were dropped).</summary>
     public long DroppedWrites { get; private set; }
@@ -61,6 +83,35 @@ public sealed class VirtualRegisterTable
         _count++;
         for (int b = register.Offset; b < register.End; b++)
             _byteToRegister[b] = (ushort)_count;
+        Plan(register.Offset >> 2);
+    }
+
+    /// <summary>
+    /// Changes the read-only mask of the register that starts at <paramref name="offset"/> (a BAR is
+    /// read-only while it is mapped) and recomputes its dword's plan. Not for use on a hot path.
+    /// </summary>
+    public void SetReadOnly(int offset, uint readOnly)
+    {
+        int index = (uint)offset < SpaceSize ? _byteToRegister[offset] : 0;
+        if (index == 0 || _registers[index - 1].Offset != offset)
+            throw new VirtualRegisterConflictException($"no register starts at 0x{offset:X3}");
+        var changed = _registers[index - 1] with { ReadOnly = readOnly };
+        if (changed.Problem() is { } why) throw new VirtualRegisterConflictException(why);
+        _registers[index - 1] = changed;
+        Plan(offset >> 2);
+    }
+
+    /// <summary>Recomputes one dword's fast plan from the registrations covering it.</summary>
+    private void Plan(int dword)
+    {
+        var plan = DwordPlan.Unclaimed(Shadow is not null);
+        for (int b = 0; b < 4 && plan.FastRead; b++)
+        {
+            int index = _byteToRegister[dword * 4 + b];
+            if (index != 0) plan.AddLane(b, in _registers[index - 1]);
+        }
+        plan.Fast &= plan.FastRead;
+        _plans[dword] = plan;
     }
 
     /// <summary>
@@ -88,6 +139,7 @@ public sealed class VirtualRegisterTable
         Array.Clear(_byteToRegister);
         Array.Clear(_registers);
         _count = 0;
+        for (int d = 0; d < _plans.Length; d++) Plan(d);
         foreach (var r in kept) Add(r);
         return removed;
     }
@@ -133,9 +185,26 @@ public sealed class VirtualRegisterTable
         WriteSpan(offset, size, (uint)value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint WidthOf(int size) => size == 4 ? 0xFFFF_FFFFu : (1u << (size * 8)) - 1;
+
     private uint ReadSpan(int offset, int size)
     {
-        // Fast path: the access is exactly one register (the common case for a driver's accesses).
+        ref readonly var plan = ref _plans[offset >> 2];
+        if (plan.FastRead)
+        {
+            int shift = (offset & 3) * 8;
+            uint width = WidthOf(size);
+            uint word = (Shadow!.Read(offset & ~3, 4) & plan.ReadMask) | plan.Ones;
+            if (((plan.Ones >> shift) & width) != 0) UnclaimedReads++;
+            return (word >> shift) & width;
+        }
+        return ReadRegisters(offset, size);
+    }
+
+    private uint ReadRegisters(int offset, int size)
+    {
+        // The access is exactly one register (the common case for a driver's accesses).
         int first = _byteToRegister[offset];
         if (first != 0)
         {
@@ -172,6 +241,36 @@ public sealed class VirtualRegisterTable
 
     private void WriteSpan(int offset, int size, uint value)
     {
+        ref readonly var plan = ref _plans[offset >> 2];
+        if (plan.Fast)
+        {
+            int aligned = offset & ~3;
+            int shift = (offset & 3) * 8;
+            uint written = WidthOf(size) << shift;
+            uint v = value << shift;
+            uint old = Shadow!.Read(aligned, 4);
+            uint next = (v & plan.Writable) | (old & plan.Keep) | (old & plan.Clear & ~v);
+            Shadow.Store(aligned, 4, (old & ~written) | (next & written));
+            if ((plan.Ones & written) != 0) DroppedWrites++;
+            return;
+        }
+        WriteRegisters(offset, size, value);
+    }
+
+    private void WriteRegisters(int offset, int size, uint value)
+    {
+        // The access is exactly one register with nothing to preserve (a BAR, a full RW register): the
+        // read-modify-write of WriteRegister reduces to clearing RsvdZ, so call the handler directly.
+        int first = _byteToRegister[offset];
+        if (first != 0)
+        {
+            ref readonly var only = ref _registers[first - 1];
+            if (only.Offset == offset && only.Size == size && only.Write is not null && (only.ReadOnly | only.RsvdP) == 0)
+            {
+                only.Write(offset, size, value & ~only.RsvdZ & only.WidthMask);
+                return;
+            }
+        }
         int pos = offset, end = offset + size;
         bool dropped = false;
         while (pos < end)

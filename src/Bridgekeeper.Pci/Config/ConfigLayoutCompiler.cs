@@ -13,7 +13,11 @@ public static class ConfigLayoutCompiler
     {
         var attributes = new ConfigAttributes(config.Length);
         if (ConfigHeader.ForHeaderType(ConfigBytes.U8(config, ConfigHeader.HeaderType)) is { } header)
+        {
             attributes.Apply(header, 0);
+            if (header == ConfigHeader.Type1 && (ConfigBytes.U8(config, ConfigHeader.IoBase) & ConfigHeader.IoAddressingMask) == 0)
+                attributes.Apply(ConfigHeader.Type1SixteenBitIo, 0);
+        }
         var list = CapabilityList.Walk(config);
         bool rootRegisters = false;
         if (list.Find(CapabilityId.PciExpress) is int pcie)
@@ -53,6 +57,7 @@ public static class ConfigLayoutCompiler
             ExtendedCapabilityId.SingleRootIov => SriovCapability.Layout,
             ExtendedCapabilityId.DownstreamPortContainment => DpcCapability.Layout,
             ExtendedCapabilityId.ReadinessTimeReporting => ReadinessTimeReportingCapability.Layout,
+            ExtendedCapabilityId.FrsQueueing => FrsQueueingCapability.Layout,
             _ => null,
         };
     }

@@ -143,6 +143,19 @@ public static class ConfigHeader
         new(BridgeControl, 2, "Bridge Control", Rw: 0x005F, RsvdP: 0xF000),
     ]);
 
+    /// <summary>
+    /// Applied over <see cref="Type1"/> when I/O Base bits 3:0 are 0h (16-bit I/O addressing): the
+    /// Upper 16 Bits registers are then read-only zero (PCI-to-PCI Bridge 1.2 §3.2.5.10; §7.5.1.3.11).
+    /// </summary>
+    public static RegisterLayout Type1SixteenBitIo { get; } = RegisterLayout.Of("Type 1 header, 16-bit I/O", "PCIe Base 6.0 §7.5.1.3.11",
+    [
+        new(IoBaseUpper, 2, "I/O Base Upper 16 Bits"),
+        new(IoLimitUpper, 2, "I/O Limit Upper 16 Bits"),
+    ]);
+
+    /// <summary>I/O Base/Limit bits 3:0: the bridge's I/O addressing capability (0h 16-bit, 1h 32-bit).</summary>
+    public const byte IoAddressingMask = 0x0F;
+
     /// <summary>The header layout for a header type (0 or 1, bit 7 ignored), or null for CardBus and unknown types.</summary>
     public static RegisterLayout? ForHeaderType(byte headerType) => (headerType & 0x7F) switch
     {

@@ -9,10 +9,14 @@ public static class BuiltInPlatforms
 {
     /// <summary>
     /// A two-socket-style Arm server: segment 0 with a PEX 8747 switch (two NVMe SSDs and a
-    /// dual-function NIC without ACS behind ACS downstream ports), a ConnectX-5 with SR-IOV, a
+    /// dual-function NIC without ACS behind ACS downstream ports), a ConnectX-5 with SR-IOV that
+    /// sends DRS after a reset and FRS after FLR and VF Enable/Disable, below a root port recording
+    /// both (so the default scenario's reset of it exercises them), a
     /// PCIe-to-PCI bridge with a conventional NIC under a root port without ACS, an empty hot-plug
-    /// root port, an RCiEP and an RCEC; segment 1 with an NVMe SSD that reports its readiness times.
-    /// Root ports 0/1 are firmware-first with a GHESv2 source notified by GSIV.
+    /// root port, an RCiEP and an RCEC; segment 1 with an NVMe SSD that reports its readiness times
+    /// (Readiness Time Reporting) and supports DRS and FRS, below a root port that records both (DRS
+    /// Message Received, FRS Queueing). Root port 2 is firmware-first with a GHESv2 source notified by
+    /// GSIV. Each segment has a 60 KiB I/O window for the conventional NIC's I/O BAR.
     /// </summary>
     public static PlatformDescription ArmServer => PlatformYamlReader.Read(ArmServerYaml, "built-in:arm-server");
 
@@ -25,6 +29,7 @@ public static class BuiltInPlatforms
             bus_range: [0, 127]
             mmio32: { base: 0x50000000, size: 0x20000000 }
             mmio64: { base: 0x4100000000, size: 0x1000000000 }
+            io: { base: 0x1000, size: 0xF000 }
             stream_id_base: 0x00000
             device_id_base: 0x00000
             intx_spi_base: 96
@@ -63,8 +68,10 @@ public static class BuiltInPlatforms
                 at: "02.0"
                 port: 2
                 spi: 65
+                drs: true
+                frs: true
                 children:
-                  - { name: cx5, model: mellanox-connectx5, at: "00.0", serial: 0xb8cef6ff_fe0a5b00 }
+                  - { name: cx5, model: mellanox-connectx5, at: "00.0", serial: 0xb8cef6ff_fe0a5b00, drs: true, frs: true }
               - name: rp2
                 model: ampere-altra-root-port
                 at: "03.0"
@@ -92,6 +99,7 @@ public static class BuiltInPlatforms
             bus_range: [0, 63]
             mmio32: { base: 0x70000000, size: 0x10000000 }
             mmio64: { base: 0x6100000000, size: 0x1000000000 }
+            io: { base: 0x1000, size: 0xF000 }
             stream_id_base: 0x10000
             device_id_base: 0x10000
             intx_spi_base: 100
@@ -101,12 +109,16 @@ public static class BuiltInPlatforms
                 at: "01.0"
                 port: 1
                 spi: 80
+                drs: true
+                frs: true
                 children:
                   - name: nvme10
                     model: intel-p5510
                     at: "00.0"
                     serial: 0x5cd2e4ff_ff4b0a10
                     reported_readiness_ms: { reset: 120, dl_up: 75, flr: 20 }
+                    drs: true
+                    frs: true
         firmware_first:
           global: false
           ghes:

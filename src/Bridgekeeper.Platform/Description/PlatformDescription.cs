@@ -6,7 +6,11 @@ namespace Bridgekeeper.Platform;
 /// <summary>A machine as the platform file describes it (schema: docs/platform-schema.md).</summary>
 public sealed record PlatformDescription(string Name, ImmutableArray<HostBridgeDescription> HostBridges, FirmwareFirstDescription? FirmwareFirst);
 
-/// <summary>One host bridge (PCI segment) and the devices on its root bus.</summary>
+/// <summary>
+/// One host bridge (PCI segment) and the devices on its root bus. <see cref="IoBase"/> and
+/// <see cref="IoSize"/> are its I/O window in PCI I/O space (on Arm the host bridge translates a CPU
+/// MMIO window to these I/O addresses); size 0 means it forwards no I/O.
+/// </summary>
 public sealed record HostBridgeDescription(
     string Name,
     uint Segment,
@@ -20,7 +24,9 @@ public sealed record HostBridgeDescription(
     uint StreamIdBase,
     uint DeviceIdBase,
     ImmutableArray<DeviceDescription> Devices,
-    uint? IntxSpiBase = null);
+    uint? IntxSpiBase = null,
+    ulong IoBase = 0,
+    ulong IoSize = 0);
 
 /// <summary>
 /// A device in a slot: a catalog model (or a cloned config dump) at device.function, with options,

@@ -15,9 +15,9 @@ namespace Bridgekeeper.Platform;
 public static class PlatformYamlReader
 {
     private static readonly FrozenSet<string> TopKeys = Keys("name", "host_bridges", "firmware_first");
-    private static readonly FrozenSet<string> HostKeys = Keys("name", "segment", "ecam", "bus_range", "mmio32", "mmio64", "stream_id_base", "device_id_base", "intx_spi_base", "devices");
+    private static readonly FrozenSet<string> HostKeys = Keys("name", "segment", "ecam", "bus_range", "mmio32", "mmio64", "io", "stream_id_base", "device_id_base", "intx_spi_base", "devices");
     private static readonly FrozenSet<string> DeviceKeys = Keys("name", "model", "at", "spi", "acs", "slot", "port", "serial", "firmware_first",
-        "link_training_ms", "immediate_readiness", "readiness_ms", "never_ready", "reported_readiness_ms", "drs", "no_soft_reset", "clone", "children");
+        "link_training_ms", "immediate_readiness", "readiness_ms", "never_ready", "reported_readiness_ms", "drs", "frs", "no_soft_reset", "clone", "children");
     private static readonly FrozenSet<string> GhesKeys = Keys("source_id", "root_port", "notify", "vector", "version", "status_address_register",
         "block_address", "block_length", "read_ack_register");
 
@@ -65,6 +65,10 @@ public static class PlatformYamlReader
         if (last < first) throw ctx.Error(range[1], p + "bus_range", $"last bus {last} is below first bus {first}");
         var (m32b, m32s) = Window(ctx, m, "mmio32", p);
         var (m64b, m64s) = Window(ctx, m, "mmio64", p);
+        var (iob, ios) = Window(ctx, m, "io", p);
+        // PCI I/O space is 32 bits wide (PCI Local Bus 3.0 §3.2.2; PCI-to-PCI Bridge 1.2 §3.2.5.6).
+        if (iob + ios > 0x1_0000_0000 || iob + ios < iob)
+            throw ctx.Error(ctx.Optional(m, "io")!, p + "io", $"window 0x{iob:x} + 0x{ios:x} leaves the 32-bit I/O space");
         var devices = ImmutableArray.CreateBuilder<DeviceDescription>();
         foreach (var d in ctx.Sequence(m, "devices", p, required: false))
             devices.Add(ReadDevice(ctx, ctx.Mapping(d, p + "devices[]"), p + "devices[]."));
@@ -72,7 +76,7 @@ public static class PlatformYamlReader
             ctx.Number(m, "ecam", p, ulong.MaxValue), (byte)first, (byte)last, m32b, m32s, m64b, m64s,
             (uint)ctx.Number(m, "stream_id_base", p, uint.MaxValue, 0), (uint)ctx.Number(m, "device_id_base", p, uint.MaxValue, 0),
             devices.ToImmutable(),
-            IntxSpiBase(ctx, m, p));
+            IntxSpiBase(ctx, m, p), iob, ios);
     }
 
     // INTA..INTD take four consecutive SPIs, and SPIs are INTID 32..1019 (GICv3, Arm IHI 0069 §2.2.1).
@@ -125,7 +129,8 @@ public static class PlatformYamlReader
             Readiness: readiness,
             PortNumber: (int)ctx.Number(m, "port", p, 255, 0),
             Drs: ctx.Bool(m, "drs", p, false),
-            NoSoftReset: ctx.Bool(m, "no_soft_reset", p, true));
+            NoSoftReset: ctx.Bool(m, "no_soft_reset", p, true),
+            Frs: ctx.Bool(m, "frs", p, false));
         string? clone = null;
         if (model == "clone")
         {

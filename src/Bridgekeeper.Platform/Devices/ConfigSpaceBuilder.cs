@@ -25,6 +25,9 @@ public sealed class ConfigSpaceBuilder
         _bytes[ConfigHeader.HeaderType] = headerType;
     }
 
+    /// <summary>I/O Base/Limit bits 3:0 = 01h: the bridge decodes 32-bit I/O addresses (PCI-to-PCI Bridge 1.2 §3.2.5.6).</summary>
+    public const byte IoAddressing32 = 0x01;
+
     public bool IsBridge => (_bytes[ConfigHeader.HeaderType] & 0x7F) == 1;
 
     public ConfigSpaceBuilder Ids(ushort vendor, ushort device, byte revision, uint classCode)
@@ -37,9 +40,13 @@ public sealed class ConfigSpaceBuilder
         _bytes[0x0B] = (byte)(classCode >> 16);
         if (IsBridge)
         {
-            // §7.5.1.3.9: the low nibble of the prefetchable window registers says 64-bit addressing.
+            // §7.5.1.3.9: the low nibble of the prefetchable window registers says 64-bit addressing;
+            // §7.5.1.3.6 (PCI-to-PCI Bridge 1.2 §3.2.5.6): that of I/O Base/Limit says 32-bit I/O
+            // addressing (01h), so I/O Base/Limit Upper 16 Bits are implemented.
             _bytes[ConfigHeader.PrefetchableBase] = 0x01;
             _bytes[ConfigHeader.PrefetchableLimit] = 0x01;
+            _bytes[ConfigHeader.IoBase] = IoAddressing32;
+            _bytes[ConfigHeader.IoLimit] = IoAddressing32;
         }
         return this;
     }
@@ -77,6 +84,19 @@ public sealed class ConfigSpaceBuilder
         int at = ConfigHeader.Bar0 + 4 * index;
         U32(at, (is64 ? 0x4u : 0u) | (prefetchable ? 0x8u : 0u));
         _bars.Add((at, size, false, is64));
+        return this;
+    }
+
+    /// <summary>
+    /// An I/O BAR (§7.5.1.2.1; PCI Local Bus 3.0 §6.2.5.1): bit 0 reads 1 (I/O Space indicator), bit 1
+    /// is reserved, and the address bits above the size are writable, so writing all ones reads back
+    /// ~(size − 1) with bit 0 set.
+    /// </summary>
+    public ConfigSpaceBuilder IoBar(int index, uint size)
+    {
+        int at = ConfigHeader.Bar0 + 4 * index;
+        U32(at, 0x1u);
+        _bars.Add((at, size, true, false));
         return this;
     }
 

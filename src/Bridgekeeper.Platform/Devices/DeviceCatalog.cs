@@ -24,6 +24,9 @@ public static class DeviceCatalog
     /// <summary>ACS capability of the Altra root ports and PEX 8747 downstream ports: SV, TB, RR, CR, UF, DT (§7.7.11.2).</summary>
     public const ushort PortAcs = 0x005F;
 
+    /// <summary>FRS Queue Max Depth of a model Root Port or RCEC with <c>frs: true</c> (§7.8.10.2; a model value).</summary>
+    public const int FrsQueueDepth = 8;
+
     private static readonly FrozenDictionary<string, Func<DeviceOptions, DeviceModel>> Models =
         new Dictionary<string, Func<DeviceOptions, DeviceModel>>
         {
@@ -66,9 +69,10 @@ public static class DeviceCatalog
             var b = new ConfigSpaceBuilder(true, 1).Ids(0x1DEF, 0xE101, 0x04, ClassBridgePci).InterruptPin(1);
             Caps.PowerManagement(b);
             Caps.Msi(b, 0);
-            Caps.PciExpress(b, PciePortType.RootPort, 4, 16, slot: o.Slot is not null, slotNumber: o.Slot ?? 0, portNumber: o.PortNumber, ari: true, drs: o.Drs);
+            Caps.PciExpress(b, PciePortType.RootPort, 4, 16, slot: o.Slot is not null, slotNumber: o.Slot ?? 0, portNumber: o.PortNumber, ari: true, drs: o.Drs, frs: o.Frs);
             Caps.Aer(b, root: true);
             if (o.Acs ?? true) Caps.Acs(b, PortAcs);
+            if (o.Frs) Caps.FrsQueueing(b, FrsQueueDepth);
             return b.Build();
         }, Timing(o, FunctionReadiness.SpecDefault)),
     ]);
@@ -80,7 +84,7 @@ public static class DeviceCatalog
             var b = new ConfigSpaceBuilder(true, 1).Ids(0x10B5, 0x8747, 0xCA, ClassBridgePci);
             Caps.PowerManagement(b);
             Caps.Msi(b, 0);
-            Caps.PciExpress(b, PciePortType.UpstreamPort, 3, 16, drs: o.Drs);
+            Caps.PciExpress(b, PciePortType.UpstreamPort, 3, 16, drs: o.Drs, frs: o.Frs);
             Caps.Aer(b, root: false);
             Caps.Dsn(b, o.Serial);
             return b.Build();
@@ -94,7 +98,7 @@ public static class DeviceCatalog
             var b = new ConfigSpaceBuilder(true, 1).Ids(0x10B5, 0x8747, 0xCA, ClassBridgePci);
             Caps.PowerManagement(b);
             Caps.Msi(b, 0);
-            Caps.PciExpress(b, PciePortType.DownstreamPort, 3, 16, slot: true, slotNumber: o.Slot ?? 0, portNumber: o.PortNumber, ari: true, drs: o.Drs);
+            Caps.PciExpress(b, PciePortType.DownstreamPort, 3, 16, slot: true, slotNumber: o.Slot ?? 0, portNumber: o.PortNumber, ari: true, drs: o.Drs, frs: o.Frs);
             Caps.Aer(b, root: false);
             if (o.Acs ?? true) Caps.Acs(b, PortAcs);
             return b.Build();
@@ -110,7 +114,7 @@ public static class DeviceCatalog
                     .MemoryBar(0, 0x8000, is64: true, prefetchable: false);
                 Caps.PowerManagement(b);
                 Caps.Msi(b, 5);
-                Caps.PciExpress(b, PciePortType.Endpoint, 4, 4, flr: true, drs: o.Drs);
+                Caps.PciExpress(b, PciePortType.Endpoint, 4, 4, flr: true, drs: o.Drs, frs: o.Frs);
                 Caps.Msix(b, 64, 0, 0x3000, 0x2000);
                 Caps.Aer(b, root: false);
                 Caps.Dsn(b, o.Serial);
@@ -129,7 +133,7 @@ public static class DeviceCatalog
                 .MemoryBar(4, 0x2000, is64: true, prefetchable: true);
             Caps.PowerManagement(b);
             Caps.Msi(b, 3);
-            Caps.PciExpress(b, PciePortType.Endpoint, 3, 8, flr: true, drs: o.Drs);
+            Caps.PciExpress(b, PciePortType.Endpoint, 3, 8, flr: true, drs: o.Drs, frs: o.Frs);
             Caps.Msix(b, 74, 4, 0x0000, 0x1000);
             Caps.Aer(b, root: false);
             Caps.Dsn(b, o.Serial);
@@ -147,7 +151,7 @@ public static class DeviceCatalog
             var b = new ConfigSpaceBuilder(true, 0).Ids(0x15B3, 0x1017, 0x00, ClassEthernet).Subsystem(0x15B3, 0x0007).InterruptPin(1)
                 .MemoryBar(0, 0x200_0000, is64: true, prefetchable: true);
             Caps.PowerManagement(b);
-            Caps.PciExpress(b, PciePortType.Endpoint, 3, 16, flr: true, drs: o.Drs);
+            Caps.PciExpress(b, PciePortType.Endpoint, 3, 16, flr: true, drs: o.Drs, frs: o.Frs);
             Caps.Msix(b, 64, 0, 0x2000, 0x3000);
             Caps.Aer(b, root: false);
             Caps.Dsn(b, o.Serial);
@@ -175,7 +179,7 @@ public static class DeviceCatalog
             var b = new ConfigSpaceBuilder(true, 1).Ids(0x1B21, 0x1080, 0x04, ClassBridgeSubtractive);
             Caps.Msi(b, 0, is64: true, masking: false);
             Caps.PowerManagement(b);
-            Caps.PciExpress(b, PciePortType.PcieToPciBridge, 1, 1, drs: o.Drs);
+            Caps.PciExpress(b, PciePortType.PcieToPciBridge, 1, 1, drs: o.Drs, frs: o.Frs);
             return b.Build();
         }, Timing(o, new FunctionReadiness(SimTime.FromMilliseconds(10), SimTime.FromMilliseconds(10), SimTime.Zero))),
     ]);
@@ -184,8 +188,11 @@ public static class DeviceCatalog
     [
         new(0, () =>
         {
+            // BAR0: 128 KiB register memory; BAR2: the 8-byte IOADDR/IODATA I/O window (8254x
+            // Developer's Manual §4.1; BAR1, the optional Flash window, is disabled by the EEPROM).
             var b = new ConfigSpaceBuilder(false, 0).Ids(0x8086, 0x100E, 0x02, ClassEthernet).Subsystem(0x8086, 0x001E).InterruptPin(1)
-                .MemoryBar(0, 0x20000, is64: false, prefetchable: false);
+                .MemoryBar(0, 0x20000, is64: false, prefetchable: false)
+                .IoBar(2, 8);
             Caps.PowerManagement(b);
             return b.Build();
         }, Timing(o, new FunctionReadiness(SimTime.FromMilliseconds(50), SimTime.FromMilliseconds(50), SimTime.Zero))),
@@ -197,7 +204,7 @@ public static class DeviceCatalog
         {
             var b = new ConfigSpaceBuilder(true, 0).Ids(0x19E5, 0xA250, 0x21, ClassProcessingAccelerator).Subsystem(0x19E5, 0x0000)
                 .MemoryBar(2, 0x40_0000, is64: true, prefetchable: true);
-            Caps.PciExpress(b, PciePortType.RCiEP, 0, 0, flr: true);
+            Caps.PciExpress(b, PciePortType.RCiEP, 0, 0, flr: true, frs: o.Frs);
             Caps.Msix(b, 32, 2, 0x1000, 0x2000);
             Caps.PowerManagement(b, immediateOnD0: true);
             Caps.Aer(b, root: false);
@@ -212,9 +219,10 @@ public static class DeviceCatalog
         {
             var b = new ConfigSpaceBuilder(true, 0).Ids(0x1DEF, 0xE10F, 0x00, ClassRcec);
             Caps.Msi(b, 0);
-            Caps.PciExpress(b, PciePortType.RCEC, 0, 0);
+            Caps.PciExpress(b, PciePortType.RCEC, 0, 0, frs: o.Frs);
             Caps.Aer(b, root: true);
             Caps.EventCollectorAssociation(b, 0xFFFF_FFFF);
+            if (o.Frs) Caps.FrsQueueing(b, FrsQueueDepth);
             return b.Build();
         }, Timing(o, FunctionReadiness.SpecDefault)),
     ]);

@@ -18,7 +18,8 @@ public sealed record DeviceOptions(
     FunctionReadiness? Readiness = null,
     int PortNumber = 0,
     bool Drs = false,
-    bool NoSoftReset = true);
+    bool NoSoftReset = true,
+    bool Frs = false);
 
 /// <summary>Times a device reports in a Readiness Time Reporting capability (PCIe Base 6.0 §7.9.16).</summary>
 public sealed record ReadinessTimesOption(long ResetNs, long DlUpNs, long FlrNs);

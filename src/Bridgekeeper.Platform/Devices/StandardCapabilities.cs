@@ -7,14 +7,14 @@ namespace Bridgekeeper.Platform;
 /// <summary>
 /// Writes the capabilities real parts carry, at their spec defaults, into a <see cref="ConfigSpaceBuilder"/>:
 /// PCI Express (§7.5.3), Power Management (§7.5.2), MSI (§7.7.1), MSI-X (§7.7.2), AER (§7.8.4), ACS
-/// (§7.7.11), ARI (§7.8.8), SR-IOV (§9.3.3), DSN (§7.9.3), Readiness Time Reporting (§7.9.16) and the
-/// RCEC Endpoint Association (§7.9.10).
+/// (§7.7.11), ARI (§7.8.8), SR-IOV (§9.3.3), DSN (§7.9.3), Readiness Time Reporting (§7.9.16), FRS
+/// Queueing (§7.8.10) and the RCEC Endpoint Association (§7.9.10).
 /// </summary>
 public static class StandardCapabilities
 {
     /// <summary>PCI Express capability, version 2. <paramref name="speed"/>: 1 = 2.5 GT/s … 5 = 32 GT/s.</summary>
     public static int PciExpress(ConfigSpaceBuilder b, PciePortType type, int speed, int width, bool flr = false,
-        bool slot = false, int slotNumber = 0, bool drs = false, int portNumber = 0, bool ari = false)
+        bool slot = false, int slotNumber = 0, bool drs = false, int portNumber = 0, bool ari = false, bool frs = false)
     {
         int at = b.AddStandard(CapabilityId.PciExpress, Pcie.Version2Length);
         b.U16(at + Pcie.Capabilities, (ushort)(0x2 | (int)type << 4 | (slot ? 0x100 : 0)));
@@ -42,8 +42,9 @@ public static class StandardCapabilities
         }
         if (type is PciePortType.RootPort or PciePortType.RCEC)
             b.U16(at + Pcie.RootCapabilities, 0x0001); // RRS Software Visibility (§7.5.3.13)
-        // Device Capabilities 2: Completion Timeout ranges A-D, ARI Forwarding for downstream ports.
-        uint devCap2 = 0xFu | (ari && type is PciePortType.RootPort or PciePortType.DownstreamPort ? 1u << 5 : 0);
+        // Device Capabilities 2: Completion Timeout ranges A-D, ARI Forwarding for downstream ports,
+        // FRS Supported (bit 31, §7.5.3.15).
+        uint devCap2 = 0xFu | (ari && type is PciePortType.RootPort or PciePortType.DownstreamPort ? 1u << 5 : 0) | (frs ? 1u << 31 : 0);
         b.U32(at + Pcie.DeviceCapabilities2, devCap2);
         return at;
     }
@@ -129,6 +130,14 @@ public static class StandardCapabilities
         b.U32(at + SriovCapability.SupportedPageSizes, 0x553);
         b.U32(at + SriovCapability.SystemPageSize, 0x1);
         b.BarAt(at + SriovCapability.VfBar0, vfBar0Size, is64: true, prefetchable: true);
+        return at;
+    }
+
+    /// <summary>FRS Queueing (§7.8.10) of a Root Port or RCEC that supports FRS: queue depth and interrupt vector.</summary>
+    public static int FrsQueueing(ConfigSpaceBuilder b, int maxDepth, int messageNumber = 0)
+    {
+        int at = b.AddExtended(ExtendedCapabilityId.FrsQueueing, 1, FrsQueueingCapability.Length);
+        b.U32(at + FrsQueueingCapability.Capability, (uint)maxDepth & FrsQueueingCapability.MaxDepthMask | (uint)messageNumber << FrsQueueingCapability.InterruptMessageNumberShift);
         return at;
     }
 

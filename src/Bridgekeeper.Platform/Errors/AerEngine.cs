@@ -17,6 +17,10 @@ namespace Bridgekeeper.Platform;
 /// rising edge of an enabled condition (§6.2.4.1.2). Two behaviours are QEMU 10's as observed on the
 /// reference machine (linux-groups/j_aer_latched): an uncorrectable message needs SERR# Enable and the
 /// Device Control bit at every hop, and an ERR_COR needs Correctable Error Reporting Enable.
+/// An error injected at a function that cannot take it — held in reset, not yet
+/// Configuration-Ready, or removed — is dropped, returned as such and kept in <see cref="Dropped"/>
+/// (and the loop's trace) rather than lost or deferred: the spec has no way for a function to log
+/// an error before it is ready (§6.6.1, §2.3.1), and reset has cleared its reporting enables.
 /// </summary>
 public sealed class AerEngine
 {
@@ -27,6 +31,7 @@ public sealed class AerEngine
     public const uint SupportedCorrectable = Aer.CorrectableBits;
 
     private const uint TlpPrefixLogPresent = 1u << 11;
+    private const int QemuTlpPrefixLog = 0x38;
 
     /// <summary>QEMU's default fatal set when a function has no AER capability (§6.2.7 tables).</summary>
     private const uint DefaultFatal = Aer.UncorrectableInternalError | Aer.DataLinkProtocolError | Aer.SurpriseDownError
@@ -34,14 +39,22 @@ public sealed class AerEngine
 
     private readonly PcieFabric _fabric;
     private readonly RootPortInterrupts _interrupts;
+    private readonly EventLoop _loop;
 
-    internal AerEngine(PcieFabric fabric, RootPortInterrupts interrupts)
+    internal AerEngine(PcieFabric fabric, RootPortInterrupts interrupts, EventLoop loop)
     {
         _fabric = fabric;
         _interrupts = interrupts;
+        _loop = loop;
     }
 
     public HeaderLogByteOrder HeaderByteOrder { get; set; } = HeaderLogByteOrder.Spec;
+
+    /// <summary>Hardware stores, or QEMU 10's stray ones as well.</summary>
+    public AerQuirks Quirks { get; set; } = AerQuirks.None;
+
+    /// <summary>Errors injected at functions that could not take them, oldest first.</summary>
+    public List<DroppedAerError> Dropped { get; } = [];
 
     /// <summary>Where firmware-first root ports hand their messages.</summary>
     public IFirmwareFirstSink? FirmwareFirst { get; set; }
@@ -55,6 +68,9 @@ public sealed class AerEngine
         if (!f.IsPcie) return AerInjectOutcome.NotPciExpress;
         uint status = error.Status & (error.Correctable ? SupportedCorrectable : SupportedUncorrectable);
         if (status == 0 || (status & (status - 1)) != 0) return AerInjectOutcome.InvalidStatus;
+        if (f.Removed) return Drop(f, error, AerInjectOutcome.Removed);
+        if (f.InReset) return Drop(f, error, AerInjectOutcome.HeldInReset);
+        if (_loop.Now < f.ReadyAt) return Drop(f, error, AerInjectOutcome.NotReady);
 
         var c = f.Config;
         int exp = f.PcieCapability, aer = f.AerCapability;
@@ -132,6 +148,13 @@ public sealed class AerEngine
         }
     }
 
+    private AerInjectOutcome Drop(SimFunction f, in AerErrorRecord error, AerInjectOutcome why)
+    {
+        Dropped.Add(new DroppedAerError(_loop.Now, f, error, why));
+        _loop.Trace?.Invoke(_loop.Now, "aer-error-dropped");
+        return why;
+    }
+
     private AerInjectOutcome Finish(SimFunction f, bool overflow)
     {
         if (overflow)
@@ -172,8 +195,9 @@ public sealed class AerEngine
         int aer = f.AerCapability;
         devsta |= fatal ? Pcie.DevStaFatalDetected : Pcie.DevStaNonFatalDetected;
         if (unsupportedRequest) devsta |= Pcie.DevStaUnsupportedRequestDetected;
-        // QEMU writes a dword here and so clears Link Capabilities bits 15:0; hardware writes the word.
         c.Store(f.PcieCapability + Pcie.DeviceStatus, 2, devsta);
+        // QEMU stores a dword here, zeroing Link Capabilities bits 15:0 (AerQuirks.Qemu10).
+        if (Quirks == AerQuirks.Qemu10) c.Store(f.PcieCapability + Pcie.LinkCapabilities, 2, 0);
         if (aer != 0)
         {
             if ((c.ReadUInt32(aer + Aer.UncorrectableMask) & status) != 0)
@@ -224,6 +248,9 @@ public sealed class AerEngine
             c.Store(aer + Aer.HeaderLog + 4 * i, 4, dw);
         }
         c.Store(aer + Aer.CapabilitiesControl, 4, errcap);
+        // QEMU zeroes the 4-dword TLP Prefix Log at AER + 0x38 here, past a short capability's end (AerQuirks.Qemu10).
+        if (Quirks == AerQuirks.Qemu10)
+            for (int i = 0; i < 4 && aer + QemuTlpPrefixLog + 4 * i + 4 <= c.Size; i++) c.Store(aer + QemuTlpPrefixLog + 4 * i, 4, 0);
     }
 
     private static void RestoreQueuedStatus(SimFunction f)

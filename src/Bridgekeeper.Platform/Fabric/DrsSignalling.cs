@@ -10,8 +10,8 @@ namespace Bridgekeeper.Platform;
 /// Link Status 2 DRS Message Received (bit 15, RW1C, §7.5.3.20) and acts on DRS Signaling Control
 /// (Link Control bits 15:14, §7.5.3.7): 01b raises an MSI/MSI-X (vector = the PCI Express
 /// Capabilities Interrupt Message Number, bits 13:9, §7.5.3.2) on the bit's 0→1 transition, when
-/// either is enabled; 10b would send an FRS Message upstream (FRS is not modelled: the bit is set and
-/// nothing is sent); 00b only sets the bit.
+/// either is enabled; 10b makes the port send an FRS Message with reason DRS Message Received
+/// (§6.22.2, when the port supports FRS; <see cref="FrsSignalling"/>); 00b only sets the bit.
 /// </summary>
 internal sealed class DrsSignalling(SimGic gic)
 {
@@ -19,6 +19,10 @@ internal sealed class DrsSignalling(SimGic gic)
     private const ushort LinkStatus2DrsReceived = 0x8000;
     private const int SignalingControlShift = 14;
     private const int DrsInterruptEnabled = 0b01;
+    private const int DrsToFrs = 0b10;
+
+    /// <summary>Sends the FRS Message of DRS Signaling Control 10b (set by the machine).</summary>
+    public FrsSignalling? Frs { get; set; }
 
     /// <summary>Every DRS Message a port received (for tests and the timeline).</summary>
     public List<(Hardware.SimTime Time, SimFunction Port)> Received { get; } = [];
@@ -39,6 +43,7 @@ internal sealed class DrsSignalling(SimGic gic)
         bool rising = (c.ReadUInt16(status) & LinkStatus2DrsReceived) == 0;
         c.SetBits(status, 2, LinkStatus2DrsReceived);
         int control = c.ReadUInt16(port.PcieCapability + Pcie.LinkControl) >> SignalingControlShift & 0b11;
+        if (control == DrsToFrs) { Frs?.Send(port, FrsReason.DrsMessageReceived); return; }
         if (!rising || control != DrsInterruptEnabled || !RootPortInterrupts.MessageSignalled(port)) return;
         uint vector = (uint)(c.ReadUInt16(port.PcieCapability + Pcie.Capabilities) >> 9 & 0x1F);
         gic.SignalLpi(RootPortInterrupts.ItsDeviceId(port), vector);

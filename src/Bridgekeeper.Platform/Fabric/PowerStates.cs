@@ -30,7 +30,8 @@ internal sealed class PowerStates(ResetEngine resets)
             f.Config.Store(at, 2, ((uint)f.Config.ReadUInt16(at) & ~(uint)PowerStateMask) | (uint)from);
             return;
         }
-        if (from == D3Hot && to == D0 && (f.Config.ReadUInt16(at) & Pm.NoSoftReset) == 0)
-            resets.D3HotToD0Reset(f);
+        if (from != D3Hot || to != D0) return;
+        if ((f.Config.ReadUInt16(at) & Pm.NoSoftReset) == 0) resets.D3HotToD0Reset(f);
+        else resets.D3HotToD0WithoutReset(f);
     }
 }

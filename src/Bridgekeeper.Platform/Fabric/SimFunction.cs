@@ -26,6 +26,7 @@ public sealed class SimFunction
             AerCapability = CapabilityList.FindExtended(bytes, ExtendedCapabilityId.AdvancedErrorReporting) ?? 0;
             SriovCapability = CapabilityList.FindExtended(bytes, ExtendedCapabilityId.SingleRootIov) ?? 0;
             RtrCapability = CapabilityList.FindExtended(bytes, ExtendedCapabilityId.ReadinessTimeReporting) ?? 0;
+            FrsCapability = CapabilityList.FindExtended(bytes, ExtendedCapabilityId.FrsQueueing) ?? 0;
         }
         MsiCapability = CapabilityList.FindStandard(bytes, CapabilityId.Msi) ?? 0;
         PmCapability = CapabilityList.FindStandard(bytes, CapabilityId.PowerManagement) ?? 0;
@@ -55,6 +56,9 @@ public sealed class SimFunction
     public int SriovCapability { get; }
 
     public int RtrCapability { get; }
+
+    /// <summary>Offset of the FRS Queueing capability (§7.8.10; Root Ports and RCECs), or 0.</summary>
+    public int FrsCapability { get; }
 
     public int MsiCapability { get; }
 
@@ -101,6 +105,12 @@ public sealed class SimFunction
 
     /// <summary>AER multiple header recording queue (QEMU's PCIEAERLog, PCIe Base 6.0 §6.2.4.2).</summary>
     internal Queue<AerErrorRecord> AerLog { get; } = new();
+
+    /// <summary>FRS Message Queue entries, oldest first, as the FRS Message Queue register shows them (§6.22.3).</summary>
+    internal Queue<uint> FrsQueue { get; } = new();
+
+    /// <summary>Counts resets of this function, so a readiness message scheduled before a newer reset is not sent.</summary>
+    internal int ResetEpoch { get; set; }
 
     /// <summary>Maximum queued headers before Header Log Overflow (QEMU's default log_max of 8).</summary>
     public int AerLogCapacity { get; set; } = 8;
@@ -152,6 +162,11 @@ public sealed class SimFunction
         if (SriovCapability != 0)
         {
             Set(SriovCapability + Bridgekeeper.Pci.SriovCapability.Control, WriteEffect.SriovControl);
+        }
+        if (FrsCapability != 0)
+        {
+            Set(FrsCapability + FrsQueueingCapability.Status, WriteEffect.FrsStatusControl);
+            Set(FrsCapability + FrsQueueingCapability.MessageQueue, WriteEffect.FrsMessageQueue);
         }
         if (AerCapability != 0)
         {

@@ -41,6 +41,12 @@ public sealed class SimHostBridge
 
     public ulong Mmio64Size { get; set; }
 
+    /// <summary>First PCI I/O address of the host bridge's I/O window (PCI-to-PCI Bridge 1.2 §3.2.5.6 windows below it nest inside).</summary>
+    public ulong IoBase { get; set; }
+
+    /// <summary>Size of the I/O window; 0 when the host bridge forwards no I/O.</summary>
+    public ulong IoSize { get; set; }
+
     public uint StreamIdBase { get; set; }
 
     public uint DeviceIdBase { get; set; }

@@ -28,4 +28,8 @@ public enum WriteEffect : byte
     RootErrorStatus,
     /// <summary>PM Control/Status (§7.5.2.2): PowerState; D3hot→D0 may reset the function.</summary>
     PowerControlStatus,
+    /// <summary>FRS Message Queue (§7.8.10.5): a write of any value removes the oldest entry.</summary>
+    FrsMessageQueue,
+    /// <summary>FRS Queueing Status/Control (§7.8.10.3-4): a wired FRS interrupt follows the enabled conditions.</summary>
+    FrsStatusControl,
 }

@@ -22,6 +22,8 @@ internal sealed class RegisterSideEffects(ResetEngine resets, SriovEngine sriov,
             case WriteEffect.RootErrorStatus: interrupts.OnRootRegistersWritten(function, function.Config.ReadUInt32(dword - 4)); break;
             case WriteEffect.PowerControlStatus: Power?.OnControlStatusWritten(function, before, after); break;
             case WriteEffect.Command: Intx?.OnCommandWritten(function); break; // DMA gating reads Bus Master live
+            case WriteEffect.FrsMessageQueue: FrsSignalling.OnQueueWritten(function); break;
+            case WriteEffect.FrsStatusControl: interrupts.OnFrsRegistersWritten(function); break;
             default: break; // Bus numbers: DMA gating and routing read the registers live.
         }
     }

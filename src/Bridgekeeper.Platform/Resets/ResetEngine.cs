@@ -36,6 +36,9 @@ public sealed class ResetEngine
     /// <summary>Receives DRS Messages at downstream ports (set by the machine).</summary>
     internal DrsSignalling? Drs { get; set; }
 
+    /// <summary>Sends FRS Messages when a function becomes ready after FLR or D3hot→D0 (set by the machine).</summary>
+    internal FrsSignalling? Frs { get; set; }
+
     /// <summary>Reports a link going down to AER as Surprise Down at the port (set by the machine).</summary>
     internal Action<SimFunction>? SurpriseDown { get; set; }
 
@@ -72,8 +75,10 @@ public sealed class ResetEngine
         f.Config.Reset(ResetKind.Conventional);
         f.AerLog.Clear();
         FunctionReset?.Invoke(f);
+        f.ResetEpoch++;
         f.ReadyAt = f.Readiness.NeverReady ? new SimTime(long.MaxValue) : _loop.Now + ReadinessAfter(f, ReadinessEvent.Flr);
         MarkReady(f);
+        Frs?.SendWhenReady(f, FrsReason.FlrCompleted); // §6.22.2: FLR is an FRS Event
     }
 
     /// <summary>
@@ -87,9 +92,14 @@ public sealed class ResetEngine
         f.Config.Reset(ResetKind.Conventional);
         f.AerLog.Clear();
         FunctionReset?.Invoke(f);
+        f.ResetEpoch++;
         f.ReadyAt = f.Readiness.NeverReady ? new SimTime(long.MaxValue) : _loop.Now + ReadinessAfter(f, ReadinessEvent.D3HotToD0);
         MarkReady(f);
+        Frs?.SendWhenReady(f, FrsReason.D3HotToD0Completed);
     }
+
+    /// <summary>D3hot→D0 with No_Soft_Reset = 1: the function keeps its state and is ready at once (§6.22.2 FRS Event all the same).</summary>
+    internal void D3HotToD0WithoutReset(SimFunction f) => Frs?.Send(f, FrsReason.D3HotToD0Completed);
 
     // A timeline marker at the instant a function becomes Configuration-Ready (nothing changes then:
     // the fabric compares the clock with ReadyAt), so that running the loop to idle reaches it.
@@ -147,6 +157,7 @@ public sealed class ResetEngine
             if (f.Removed) continue;
             if (f.SriovCapability != 0) DisableVirtualFunctions?.Invoke(f);
             f.InReset = true;
+            f.ResetEpoch++;
             f.Config.Reset(ResetKind.Conventional);
             f.AerLog.Clear();
             FunctionReset?.Invoke(f);
@@ -233,6 +244,7 @@ public sealed class ResetEngine
         var c = port.Config;
         int status = port.PcieCapability + Pcie.LinkStatus;
         if (up) c.SetBits(status, 2, Pcie.LinkStaDllActive); else c.ClearBits(status, 2, Pcie.LinkStaDllActive);
+        if (!up) FrsSignalling.OnLinkDown(port);
         SetSlotStatus(port, SlotStatusDllStateChanged, presence: null);
     }
 

@@ -17,11 +17,19 @@ public sealed class SriovEngine
 
     internal SriovEngine(EventLoop loop) => _loop = loop;
 
+    /// <summary>Sends the PF's VF Enabled / VF Disabled FRS Messages (§6.22.2; set by the machine).</summary>
+    internal FrsSignalling? Frs { get; set; }
+
     internal void OnControlWritten(SimFunction pf, uint before, uint after)
     {
         bool was = (before & Sriov.VfEnable) != 0, now = (after & Sriov.VfEnable) != 0;
         if (was == now) return;
-        if (!now) { Disable(pf); return; }
+        if (!now)
+        {
+            Disable(pf);
+            Frs?.Send(pf, FrsReason.VfDisabled); // the model removes VFs at once
+            return;
+        }
         int generation = Bump(pf);
         var readiness = pf.Readiness.AfterVfEnable;
         _loop.Schedule(readiness, () => { if (_generation[pf] == generation) Create(pf); }, "vf-enable");
@@ -51,6 +59,7 @@ public sealed class SriovEngine
             vf.ReadyAt = _loop.Now;
             pf.VirtualFunctions.Add(vf);
         }
+        Frs?.Send(pf, FrsReason.VfEnabled);
     }
 
     private int Bump(SimFunction pf) => _generation[pf] = (_generation.TryGetValue(pf, out int g) ? g : 0) + 1;

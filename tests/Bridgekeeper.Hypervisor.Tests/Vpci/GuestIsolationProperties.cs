@@ -25,8 +25,11 @@ public class GuestIsolationProperties
                    Gen.OneOf(1, 2, 4, 8), Gen.Frequency((1, Gen.ULong), (1, Gen.Const(ulong.MaxValue)), (1, Gen.ULong[0, 0xFFFF])))
            .Select((write, target, offset, size, value) => new Access(write, target, offset & ~(size - 1), size, value));
 
-    // Physical registers a guest's accesses may reach on its own function: Command, Status, Device Control.
-    private static readonly int[] PhysicallyWritable = [ConfigHeader.Command, ConfigHeader.Status, 0x70 + PciExpressCapability.DeviceControl];
+    // Physical registers a guest's accesses may reach on its own function: Command, Status, Device Control,
+    // and the MSI capability (0x52 control, 0x54/0x58 address, 0x5C data, 0x60 mask) and MSI-X Message
+    // Control (0xB2), which the core programs from the guest's enables (the address is always the ITS doorbell).
+    private static readonly int[] PhysicallyWritable =
+        [ConfigHeader.Command, ConfigHeader.Status, 0x70 + PciExpressCapability.DeviceControl, 0x52, 0x54, 0x58, 0x5C, 0x60, 0xB2];
 
     [Fact]
     public void Guest_accesses_never_break_isolation()
@@ -55,6 +58,8 @@ public class GuestIsolationProperties
             {
                 Assert.True(function == Nic0 || function == Nic1, $"a guest access wrote {function}");
                 Assert.Contains(write.Offset, PhysicallyWritable);
+                if (write.Offset == 0x54) Assert.Equal((uint)HypervisorPorts.DefaultItsDoorbell, write.Value);
+                if (write.Offset == 0x58) Assert.Equal((uint)(HypervisorPorts.DefaultItsDoorbell >> 32), write.Value);
             }
             foreach (var own in new[] { Nic0, Nic1 })
             {

@@ -145,4 +145,58 @@ public class HardwareDomainPassThroughTests
         rig.Hypervisor.ConfigWrite(DomainId.Hardware, Gpu, 0x06, 4, 0);
         Assert.Equal(writes, rig.Fabric.Writes.Count);
     }
+
+    [Fact]
+    public void Changing_decode_or_bus_master_of_a_guest_function_is_refused_and_other_command_bits_pass()
+    {
+        var rig = WithNicAssigned();
+        uint before = rig.Fabric.Read(Nic0, ConfigHeader.Command, 2);
+        HwWrite(rig, Nic0, ConfigHeader.Command, 2, before | ConfigHeader.CommandBusMaster);
+        HwWrite(rig, Nic0, ConfigHeader.Command, 4, before | ConfigHeader.CommandMemorySpace);
+        HwWrite(rig, Nic0, ConfigHeader.Command, 1, before | ConfigHeader.CommandIoSpace);
+        Assert.Equal(before, rig.Fabric.Read(Nic0, ConfigHeader.Command, 2));
+        Assert.Equal(3, rig.Hypervisor.RefusedHardwareDomainWrites);
+        Assert.Contains("Command", rig.Events.OfKind(HypervisorEventKinds.HardwareDomainWriteRefused).Last().Text);
+        HwWrite(rig, Nic0, ConfigHeader.Command, 2, before | ConfigHeader.CommandSerrEnable); // not decode: allowed
+        Assert.Equal(before | ConfigHeader.CommandSerrEnable, rig.Fabric.Read(Nic0, ConfigHeader.Command, 2));
+        HwWrite(rig, Gpu, ConfigHeader.Command, 2, ConfigHeader.CommandMemorySpace | ConfigHeader.CommandBusMaster); // hardware domain's own
+        Assert.Equal((uint)(ConfigHeader.CommandMemorySpace | ConfigHeader.CommandBusMaster), rig.Fabric.Read(Gpu, ConfigHeader.Command, 2) & 0x7);
+        Assert.Equal(3, rig.Hypervisor.RefusedHardwareDomainWrites);
+    }
+
+    [Fact]
+    public void Function_level_reset_and_power_state_changes_of_a_guest_function_are_refused()
+    {
+        var rig = WithNicAssigned();
+        const int devCtl = 0x70 + PciExpressCapability.DeviceControl;
+        const int pmcsr = 0x40 + 4;
+        uint control = rig.Fabric.Read(Nic1, devCtl, 2);
+        int writes = rig.Fabric.Writes.Count;
+        HwWrite(rig, Nic1, devCtl, 2, control | PciExpressCapability.DevCtlInitiateFlr);
+        HwWrite(rig, Nic1, devCtl + 1, 1, PciExpressCapability.DevCtlInitiateFlr >> 8);
+        HwWrite(rig, Nic1, pmcsr, 2, 0x0003); // D3hot
+        Assert.Equal(writes, rig.Fabric.Writes.Count);
+        Assert.Equal(3, rig.Hypervisor.RefusedHardwareDomainWrites);
+        var refused = rig.Events.OfKind(HypervisorEventKinds.HardwareDomainWriteRefused).Select(e => e.Text).ToList();
+        Assert.Contains("Function Level Reset", refused[0]);
+        Assert.Contains("PowerState", refused[2]);
+        HwWrite(rig, Nic1, devCtl, 2, control & ~0x0010u); // Relaxed Ordering off: no reset, allowed
+        Assert.Equal(control & ~0x0010u, rig.Fabric.Read(Nic1, devCtl, 2));
+        HwWrite(rig, Gpu, devCtl + 1, 1, PciExpressCapability.DevCtlInitiateFlr >> 8); // not a guest's: allowed
+        Assert.Equal(3, rig.Hypervisor.RefusedHardwareDomainWrites);
+    }
+
+    [Fact]
+    public void Rewriting_the_msi_or_msix_registers_of_a_guest_function_is_refused()
+    {
+        var rig = WithNicAssigned();
+        int writes = rig.Fabric.Writes.Count;
+        HwWrite(rig, Nic0, 0x54, 4, 0xDEAD_0000);                  // MSI address
+        HwWrite(rig, Nic0, 0x50, 4, 0x0001_7005);                  // MSI header dword incl. Message Control
+        HwWrite(rig, Nic0, 0xB2, 2, MsixCapability.Enable);        // MSI-X Message Control
+        Assert.Equal(writes, rig.Fabric.Writes.Count);
+        Assert.Equal(3, rig.Hypervisor.RefusedHardwareDomainWrites);
+        HwWrite(rig, Gpu, 0x54, 4, 0xDEAD_0000);                   // the hardware domain's own function
+        Assert.Equal(0xDEAD_0000u, rig.Fabric.Read(Gpu, 0x54, 4));
+    }
 }

@@ -31,7 +31,7 @@ public sealed class PassthroughRig
             .Group("02:00.0 alone behind ACS", Gpu);
         Iommu = new RecordingIommu(Log);
         Interrupts = new RecordingInterrupts(Log);
-        Hypervisor = new Bridgekeeper.Hypervisor.Hypervisor(new HypervisorPorts(Fabric, Iommu, Interrupts, Events, Clock), Topology);
+        Hypervisor = new Bridgekeeper.Hypervisor.Hypervisor(new HypervisorPorts(Fabric, Iommu, Interrupts, Events, Clock) { Mmio = Mmio }, Topology);
         Hypervisor.CreateGuest(Guest1, new GuestOptions(notification));
         Hypervisor.CreateGuest(Guest2, new GuestOptions(notification));
     }
@@ -39,6 +39,9 @@ public sealed class PassthroughRig
     public List<string> Log { get; } = [];
 
     public FakeConfigFabric Fabric { get; } = new();
+
+    /// <summary>Host physical memory where the endpoints' BARs decode (the MSI-X tables live in BAR0 at 0x2000).</summary>
+    public Bridgekeeper.Platform.SimMemory Mmio { get; } = new();
 
     public FakeTopology Topology { get; } = new();
 

@@ -13,9 +13,10 @@ public class SimulatedMachinePassthroughTests
 {
     private static readonly DomainId Guest = new(1);
 
-    private static (SimulatedMachine Machine, Bridgekeeper.Hypervisor.Hypervisor Hypervisor, ListEventSink Events) Boot()
+    private static (SimulatedMachine Machine, Bridgekeeper.Hypervisor.Hypervisor Hypervisor, ListEventSink Events) Boot(Action<SimulatedMachine>? beforeReports = null)
     {
         var machine = SimulatedMachine.Create(BuiltInPlatforms.ArmServer);
+        beforeReports?.Invoke(machine);
         var events = new ListEventSink();
         var ports = new HypervisorPorts(machine.Config, machine.Iommu, machine.Gic, events, machine.EventLoop)
         {
@@ -70,7 +71,7 @@ public class SimulatedMachinePassthroughTests
     }
 
     [Fact]
-    public void Stream_and_device_ids_come_from_the_iort_and_unmapped_ids_fall_back_to_the_rid()
+    public void Stream_and_device_ids_come_from_the_iort_and_a_rid_without_a_stream_id_is_never_guessed()
     {
         // Segment 0 behind an SMMUv3: RIDs 0x00-0xFF -> StreamIDs 0x1000+ -> DeviceIDs 0x5000+; RIDs 0x100-0x1FF straight to the ITS.
         var iort = new IortTable(new AcpiTableHeader("IORT", 0, "BRIDGE", "BKIORT  ", 1, "BKPR", 1), 0,
@@ -92,8 +93,30 @@ public class SimulatedMachinePassthroughTests
         Assert.Equal(0x1010u, ports.StreamIdOf(behindSmmu));
         Assert.Equal(0x5010u, ports.ItsDeviceIdOf(behindSmmu));
         var direct = Sbdf.Parse("01:00.0");
-        Assert.Equal(HypervisorPorts.IdentityRid(direct), ports.StreamIdOf(direct));
+        Assert.Null(ports.IdMappingProblemOf(behindSmmu));
+        Assert.Throws<InvalidOperationException>(() => ports.StreamIdOf(direct));
         Assert.Equal(0x8000u, ports.ItsDeviceIdOf(direct));
+        Assert.Contains("no SMMU StreamID", ports.IdMappingProblemOf(direct));
+        Assert.Contains("no root complex", ports.IdMappingProblemOf(new Sbdf(7, 0, 1, 0)));
+
+        // Assigning the unmapped function is refused before anything changes; the mapped one goes through.
+        var fabric = new FakeConfigFabric();
+        fabric.Functions[direct] = ConfigBuilder.Endpoint(0x1572, multifunction: false);
+        fabric.Functions[behindSmmu] = ConfigBuilder.Endpoint(0x1573, multifunction: false);
+        var log = new List<string>();
+        var iommu = new RecordingIommu(log);
+        var topology = new FakeTopology().Group("alone", direct).Group("alone", behindSmmu);
+        var hypervisor = new Bridgekeeper.Hypervisor.Hypervisor(
+            new HypervisorPorts(fabric, iommu, new RecordingInterrupts(log), new ListEventSink(), new FixedClock()).WithIort(iort), topology);
+        hypervisor.CreateGuest(Guest);
+        var refused = hypervisor.Assign(Guest, [direct]);
+        Assert.False(refused.Accepted);
+        Assert.Equal("ENXIO", refused.Code);
+        Assert.Contains("no SMMU StreamID", refused.Reason);
+        Assert.Empty(log);
+        Assert.True(hypervisor.Owners.OwnerOf(direct).Kind == Bridgekeeper.Hypervisor.Assignment.OwnerKind.HardwareDomain);
+        Assert.True(hypervisor.Assign(Guest, [behindSmmu]).Accepted);
+        Assert.Equal(IommuContext.For(Guest), iommu.ContextOf(0x1010));
     }
 
     [Fact]
@@ -106,5 +129,57 @@ public class SimulatedMachinePassthroughTests
         hypervisor.ConfigWrite(DomainId.Hardware, rp1, ConfigHeader.BridgeControl, 2, ConfigHeader.BridgeControlSecondaryBusReset);
         Assert.Equal(0u, machine.Config.Read(rp1, ConfigHeader.BridgeControl, 2) & ConfigHeader.BridgeControlSecondaryBusReset);
         Assert.Single(events.OfKind(HypervisorEventKinds.HardwareDomainWriteRefused));
+    }
+
+    [Fact]
+    public void Assigning_the_device_behind_the_pcie_to_pci_bridge_programs_the_bridge_alias_stream_id()
+    {
+        var (machine, hypervisor, _) = Boot();
+        var nic = machine["legacy-nic"].Address;
+        var bridge = machine["pcibridge"].Address;
+        // PCIe-to-PCI bridge spec §2.3 / Linux pci_for_each_dma_alias: conventional DMA arrives as (secondary bus, 00.0).
+        var alias = new Sbdf(0, (byte)machine.Config.Read(bridge, ConfigHeader.SecondaryBus, 1), 0, 0);
+        Assert.NotEqual(nic, alias);
+        Assert.Equal([alias], hypervisor.Topology.DmaAliasesOf(nic));
+        Assert.NotEqual(IommuContext.For(Guest), machine.Iommu.ContextOf(machine.StreamIdOf(alias)));
+
+        var members = AssignableMembers(hypervisor, nic);
+        Assert.Equal([nic], members);
+        Assert.True(hypervisor.Assign(Guest, members).Accepted);
+        Assert.Equal(IommuContext.For(Guest), machine.Iommu.ContextOf(machine.StreamIdOf(nic)));
+        Assert.Equal(IommuContext.For(Guest), machine.Iommu.ContextOf(machine.StreamIdOf(alias)));
+
+        Assert.True(hypervisor.Deassign(Guest, members, Bridgekeeper.Hypervisor.Assignment.DeassignTarget.Quarantine).Accepted);
+        Assert.Equal(IommuContext.Blocked, machine.Iommu.ContextOf(machine.StreamIdOf(alias)));
+    }
+
+    [Fact]
+    public void A_device_behind_only_pcie_ports_has_no_dma_alias()
+    {
+        var (machine, hypervisor, _) = Boot();
+        Assert.Empty(hypervisor.Topology.DmaAliasesOf(machine["nvme0"].Address));
+        Assert.Empty(hypervisor.Topology.DmaAliasesOf(machine["cx5"].Address));
+    }
+
+    [Fact]
+    public void A_virtual_function_shows_the_guest_the_pf_vendor_id_and_the_sriov_vf_device_id()
+    {
+        var (machine, hypervisor, _) = Boot(m =>
+        {
+            var pf = m["cx5"];
+            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.NumVfs, 2, 2);
+            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.Control, 2, SriovCapability.VfEnable | SriovCapability.VfMemorySpaceEnable);
+            m.EventLoop.RunUntil(m.EventLoop.Now + SimTime.FromMilliseconds(100));
+        });
+        var cx5 = machine["cx5"];
+        var vf = cx5.VirtualFunctions[0].Address;
+        Assert.Equal(0xFFFF_FFFFu, machine.Config.Read(vf, 0, 4)); // §9.3.4.1.1-2: the hardware VF reads all ones
+        Assert.True(hypervisor.Assign(Guest, AssignableMembers(hypervisor, vf)).Accepted);
+        var view = hypervisor.GuestViewOf(vf)!;
+        uint vfDeviceId = machine.Config.Read(cx5.Address, cx5.SriovCapability + SriovCapability.VfDeviceId, 2);
+        Assert.Equal(0x1018u, vfDeviceId);
+        Assert.Equal(0x15B3u | (vfDeviceId << 16), hypervisor.ConfigRead(Guest, view.VirtualAddress, 0, 4));
+        Assert.Equal(0x15B3u, hypervisor.ConfigRead(Guest, view.VirtualAddress, 0, 2));
+        Assert.Equal(vfDeviceId, hypervisor.ConfigRead(Guest, view.VirtualAddress, 2, 2));
     }
 }

@@ -77,4 +77,8 @@ public sealed class FakeTopology : IAssignmentTopology
     public AssignableGroup? GroupOf(Sbdf function) => _groups.FirstOrDefault(g => g.Members.Contains(function));
 
     public IReadOnlyList<Sbdf> PhantomFunctionsOf(Sbdf function) => Phantoms.TryGetValue(function, out var p) ? p : ImmutableArray<Sbdf>.Empty;
+
+    public Dictionary<Sbdf, List<Sbdf>> Aliases { get; } = [];
+
+    public IReadOnlyList<Sbdf> DmaAliasesOf(Sbdf function) => Aliases.TryGetValue(function, out var a) ? a : ImmutableArray<Sbdf>.Empty;
 }
