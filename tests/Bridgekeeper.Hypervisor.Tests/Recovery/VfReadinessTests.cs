@@ -39,9 +39,11 @@ public sealed class VfReadinessTests
         rig.RunUntil(start + SimTime.FromMilliseconds(3000));
         rig.AssertNoEarlyConfigRequest();
 
-        // SBR 3..4 ms after start; rp1 (Gen4) link up 35 ms later; the PF 100 ms after that, restored with VF Enable.
+        // SBR 3..4 ms after start; rp1 (Gen4) link up 35 ms later; the PF (90 ms readiness) sends its DRS
+        // Message 90 ms after that (rp1 and cx5 both support DRS), and is restored with VF Enable.
         var pfRestored = rig.Single(EventKinds.ConfigRestored, rig["cx5"]);
-        Assert.Equal(start + SimTime.FromMilliseconds(139), pfRestored.Time);
+        Assert.Equal(start + SimTime.FromMilliseconds(129), pfRestored.Time);
+        Assert.Equal(true, rig.Sink.Detail(rig.Single(EventKinds.DeviceReady, rig["cx5"]), "drs"));
         var vfReady = rig.Single(EventKinds.DeviceReady, vf1);
         Assert.Equal(pfRestored.Time + SimTime.FromMilliseconds(100), vfReady.Time);
         Assert.Equal(vfReady.Time, rig.Single(EventKinds.ConfigRestored, vf1).Time);
