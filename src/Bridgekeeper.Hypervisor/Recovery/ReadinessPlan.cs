@@ -54,8 +54,8 @@ public static class ReadinessPlan
     /// there is nothing to poll): 100 ms after VF Enable (§9.3.3.3.1), or none when every VF waiting
     /// reported Immediate Readiness in its Status register when it was saved (§7.5.1.1.4: ready after
     /// any reset the host can issue). The Readiness Time Reporting capability has no VF Enable time
-    /// (§7.9.16 reports Reset, DL_Up, FLR and D3hot→D0 only), and FRS (§6.22.2) needs an FRS Queuing
-    /// capability at the root port that this platform does not have, so neither shortens it.
+    /// (§7.9.16 reports Reset, DL_Up, FLR and D3hot→D0 only). The PF's FRS Message (VF Enabled) may
+    /// end this wait earlier; recovery polls for it (RecoveryProcess.PollFrs).
     /// </summary>
     public static SimTime DelayAfterVfEnable(IReadOnlyList<RecoveryParticipant> participants, IReadOnlyDictionary<Sbdf, RecoveryParticipant> pfOfVf, SimTime defaultDelay)
     {
