@@ -85,6 +85,25 @@ public sealed class NestedScopeTests
     }
 
     [Fact]
+    public void An_owner_answer_still_outstanding_when_its_recovery_is_taken_over_counts_for_the_outer_one()
+    {
+        using var rig = ArmServer();
+        var g1 = rig.Assign("nvme0", D1, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(20)));
+        rig.RunUntil(SimTime.FromMilliseconds(1));
+        rig.Raise("nvme0", ErrorSeverity.Fatal);
+        rig.RunUntil(SimTime.FromMicroseconds(1_010)); // d1 answers at 1.020 ms: its request is still open
+        rig.Raise("usp", ErrorSeverity.Fatal);
+        rig.RunUntil(SimTime.FromMilliseconds(3000));
+
+        Assert.Equal(0, rig.Coordinator.LateOrUnknownReplies);
+        Assert.Single(g1.Received, r => r.Kind == GuestRequestKind.ErrorDetected);
+        var vote = rig.Sink.OfKind(EventKinds.OwnerVote).First(e => e.Device == rig["nvme0"]);
+        Assert.Equal(rig["usp"].ToString(), rig.Sink.Detail(vote, "recovery")); // answered to the outer recovery
+        Assert.Equal(SimTime.FromMilliseconds(21), rig.Single(EventKinds.SbrAssert).Time);
+        Assert.Contains(g1.Received, r => r.Kind == GuestRequestKind.Resume);
+    }
+
+    [Fact]
     public void An_error_at_the_switch_while_a_port_below_is_already_in_reset_waits_for_it_and_then_resets_the_switch()
     {
         using var rig = ArmServer();
