@@ -14,25 +14,9 @@ public sealed class DrsRecoveryTests
 {
     private static readonly DomainId Guest = new(1);
 
-    private static string Platform(bool portDrs, bool deviceDrs, double readinessMs) => $$"""
-        name: drs-recovery
-        host_bridges:
-          - name: pcie0
-            segment: 0
-            ecam: 0x40000000
-            bus_range: [0, 15]
-            mmio32: { base: 0x50000000, size: 0x10000000 }
-            mmio64: { base: 0x4000000000, size: 0x100000000 }
-            device_id_base: 0x20000
-            devices:
-              - name: rp
-                model: ampere-altra-root-port
-                at: "01.0"
-                link_training_ms: 20
-                drs: {{(portDrs ? "true" : "false")}}
-                children:
-                  - { name: ssd, model: samsung-pm9a3, at: "00.0", drs: {{(deviceDrs ? "true" : "false")}}, readiness_ms: { reset: {{readinessMs.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, flr: 3, vf_enable: 0 } }
-        """;
+    private static string Platform(bool portDrs, bool deviceDrs, double readinessMs) => OneRootPortPlatform.Yaml("drs-recovery",
+        [$"drs: {(portDrs ? "true" : "false")}"],
+        $"{{ name: ssd, model: samsung-pm9a3, at: \"00.0\", drs: {(deviceDrs ? "true" : "false")}, readiness_ms: {{ reset: {readinessMs.ToString(System.Globalization.CultureInfo.InvariantCulture)}, flr: 3, vf_enable: 0 }} }}");
 
     // Error at 1 ms; the owner votes at 1.02 ms and quiesces (trapped SBR write) at 3 ms; SBR held
     // 3..4 ms; DL_Up 20 ms later at 24 ms, seen by the 1 ms link poll at 24 ms.

@@ -55,25 +55,9 @@ public sealed class VfReadinessTests
         Assert.NotNull(rig.Machine.Find(vf1));
     }
 
-    private static string FrsPlatform(bool frs) => $$"""
-        name: frs-recovery
-        host_bridges:
-          - name: pcie0
-            segment: 0
-            ecam: 0x40000000
-            bus_range: [0, 15]
-            mmio32: { base: 0x50000000, size: 0x10000000 }
-            mmio64: { base: 0x4000000000, size: 0x100000000 }
-            device_id_base: 0x20000
-            devices:
-              - name: rp
-                model: ampere-altra-root-port
-                at: "01.0"
-                link_training_ms: 20
-                frs: {{(frs ? "true" : "false")}}
-                children:
-                  - { name: cx5, model: mellanox-connectx5, at: "00.0", frs: {{(frs ? "true" : "false")}}, readiness_ms: { reset: 20, flr: 3, vf_enable: 20 } }
-        """;
+    private static string FrsPlatform(bool frs) => OneRootPortPlatform.Yaml("frs-recovery",
+        [$"frs: {(frs ? "true" : "false")}"],
+        $"{{ name: cx5, model: mellanox-connectx5, at: \"00.0\", frs: {(frs ? "true" : "false")}, readiness_ms: {{ reset: 20, flr: 3, vf_enable: 20 }} }}");
 
     [Theory]
     [InlineData(true, 144)]   // the PF's FRS Message (VF Enabled) 20 ms after the restore at 124 ms
