@@ -46,6 +46,16 @@ public class InvariantTests
     }
 
     [Fact]
+    public void An_flr_before_the_owner_quiesced_is_a_break_like_an_sbr()
+    {
+        // An RCiEP's scope is the function itself, reset by FLR (flr-initiated on the function).
+        var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced)
+            .Select(e => e.Kind == EventKinds.SbrAssert ? e with { Kind = EventKinds.FlrInitiated, Device = Nvme } : e).ToList();
+        var b = Assert.Single(InvariantSet.Check(events, Logged()), x => x.Invariant == "sbr-after-owners-quiesced");
+        Assert.StartsWith("FLR initiated while d1", b.Detail);
+    }
+
+    [Fact]
     public void An_owner_that_timed_out_releases_the_reset()
     {
         var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
@@ -73,6 +83,18 @@ public class InvariantTests
         var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
         int vote = events.FindIndex(e => e.Kind == EventKinds.OwnerVote);
         events[vote] = events[vote] with { Details = [KeyValuePair.Create<string, object?>("vote", RecoveryVote.NoAerDriver)] };
+        Assert.Empty(InvariantSet.Check(events, Logged()));
+    }
+
+    [Fact]
+    public void An_owner_whose_function_was_quarantined_before_the_reset_releases_it()
+    {
+        // Campaign seed 1037: the function failed again before the reset, was taken from its silent
+        // owner (told PermanentFailure, DMA blocked) and quarantined; the owner never quiesced.
+        var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
+        int sbr = events.FindIndex(e => e.Kind == EventKinds.SbrAssert);
+        Assert.Single(InvariantSet.Check(events, Logged()));
+        events.Insert(sbr, TimelineEvent.Of(events[sbr].Time, EventKinds.DeviceQuarantined, Nvme, SyntheticRun.Guest, "another error during recovery"));
         Assert.Empty(InvariantSet.Check(events, Logged()));
     }
 

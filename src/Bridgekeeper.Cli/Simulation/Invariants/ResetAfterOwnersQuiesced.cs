@@ -10,7 +10,8 @@ namespace Bridgekeeper.Cli.Simulation.Invariants;
 /// "did not quiesce in time" with <c>timed_out</c>), or by an <c>owner-vote</c> that timed out
 /// (<c>timedOut</c>/<c>timed_out</c> true, or vote <c>timeout</c>), that gave the device up
 /// (<c>Disconnect</c>) or that says it has no error handler at all (<c>NoAerDriver</c>: there is no
-/// driver I/O to lose, Linux's PCI_ERS_RESULT_NO_AER_DRIVER). Owners are tracked per function, and a
+/// driver I/O to lose, Linux's PCI_ERS_RESULT_NO_AER_DRIVER), or by <c>device-quarantined</c> (the
+/// function was taken from its owner, which was told, and its DMA blocked). Owners are tracked per function, and a
 /// reset only waits for functions below its bridge (<see cref="SimulationObservations.IsBelow"/>), so
 /// two recoveries of disjoint scopes running at once do not hold each other up.
 /// </summary>
@@ -37,7 +38,11 @@ public sealed class ResetAfterOwnersQuiesced : IInvariant
                 case EventKinds.OwnerVote when ReleasesReset(e):
                     waiting.Remove(device);
                     break;
-                case EventKinds.SbrAssert:
+                case EventKinds.DeviceQuarantined:
+                    // Taken from its owner (told, DMA blocked in the IOMMU): nobody's I/O to lose.
+                    waiting.Remove(device);
+                    break;
+                case EventKinds.SbrAssert or EventKinds.FlrInitiated: // an FLR is the reset of a one-function scope
                     pending.Clear();
                     foreach (var (f, d) in waiting)
                         if (InScope(observed, device, f) && !pending.Contains(d)) pending.Add(d);
@@ -45,7 +50,7 @@ public sealed class ResetAfterOwnersQuiesced : IInvariant
                     {
                         pending.Sort((a, b) => a.Value.CompareTo(b.Value));
                         breaks.Add(new InvariantBreak(Name, e.Time, e.Device,
-                            $"SBR asserted while {string.Join(", ", pending)} had not quiesced or timed out"));
+                            $"{(e.Kind == EventKinds.SbrAssert ? "SBR asserted" : "FLR initiated")} while {string.Join(", ", pending)} had not quiesced or timed out"));
                     }
                     break;
                 case EventKinds.RecoveryComplete or EventKinds.RecoveryFailed:
