@@ -11,11 +11,15 @@ public static class EventKinds
     public const string DmaBlocked = "dma-blocked";
     public const string SbrAssert = "sbr-assert";
     public const string SbrDeassert = "sbr-deassert";
+    /// <summary>Function Level Reset initiated (Device Control bit 15): the reset of a scope that is one function (an RCiEP or RCEC).</summary>
+    public const string FlrInitiated = "flr-initiated";
     public const string DeviceReady = "device-ready";
     public const string ConfigRestored = "config-restored";
     public const string DmaUnblocked = "dma-unblocked";
     public const string OwnerResumed = "owner-resumed";
     public const string RecoveryComplete = "recovery-complete";
     public const string RecoveryFailed = "recovery-failed";
+    /// <summary>A recovery taken over, before its reset, by the recovery of a scope that covers it (its functions go on there).</summary>
+    public const string RecoveryMerged = "recovery-merged";
     public const string DeviceQuarantined = "device-quarantined";
 }

@@ -57,6 +57,9 @@ public sealed class ConfigSnapshot
 
     public bool IsBridge => ((_header[3] >> 16) & 0x7F) == 1;
 
+    /// <summary>A bridge's Secondary Bus Number as saved (type 1 header byte 0x19, §7.5.1.3.4); the reset clears it.</summary>
+    public byte SecondaryBus => (byte)(_header[6] >> 8);
+
     /// <summary>Status bit 0 (PCIe Base 6.0 §7.5.1.1.4): Configuration-Ready right after reset.</summary>
     public bool ImmediateReadiness => (_header[1] >> 16 & 0x1) != 0;
 
@@ -64,6 +67,8 @@ public sealed class ConfigSnapshot
     public long? RtrResetNs { get; private set; }
 
     public long? RtrDlUpNs { get; private set; }
+
+    public long? RtrFlrNs { get; private set; }
 
     public bool IsRootPort { get; private set; }
 
@@ -114,13 +119,14 @@ public sealed class ConfigSnapshot
             {
                 s.RtrResetNs = ReadinessTimeReportingCapability.DecodeTime(r1 & 0xFFF);
                 s.RtrDlUpNs = ReadinessTimeReportingCapability.DecodeTime((r1 >> 12) & 0xFFF);
+                s.RtrFlrNs = ReadinessTimeReportingCapability.DecodeTime(config.Read(function, r + ReadinessTimeReportingCapability.Register2, 4) & 0xFFF);
             }
         }
         return s;
     }
 
     /// <summary>Writes the saved state back; returns how many registers were written.</summary>
-    public int Restore(IConfigAccess config, bool aerNative)
+    public int Restore(IConfigAccess config, bool aerNative, IInterruptStateRestorer? interrupts = null)
     {
         int writes = 0;
         if (Capabilities.PciExpress is int p)
@@ -143,6 +149,8 @@ public sealed class ConfigSnapshot
             writes += WriteIfDifferent(config, m + 2, 2, _msi[0] >> 16);
         }
         if (Capabilities.MsiX is int x) writes += WriteIfDifferent(config, x + 2, 2, _msixControl);
+        // HOOK(core): the one call site for restoring physical MSI/MSI-X (incl. the MSI-X table) after a reset.
+        interrupts?.RestoreInterruptState(Function);
         if (_sriov is int v) writes += RestoreSriov(config, v);
         if (aerNative && Capabilities.PciExpress is int pe)
         {

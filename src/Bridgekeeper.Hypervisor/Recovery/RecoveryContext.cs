@@ -31,6 +31,9 @@ public sealed class RecoveryContext(
     public CapabilityCache Capabilities { get; } = capabilities;
     public RecoveryOptions Options { get; } = options;
 
+    /// <summary>Restores physical MSI/MSI-X after a reset (set by the composition from the core's object; none: only the saved MSI registers and MSI-X control word).</summary>
+    public IInterruptStateRestorer? InterruptState { get; set; }
+
     /// <summary>Sends a request to a participant's owner and remembers whom it belongs to.</summary>
     public long Send(RecoveryProcess process, RecoveryParticipant p, GuestRequestKind kind, Bridgekeeper.Pci.ErrorSeverity severity)
     {
@@ -39,6 +42,18 @@ public sealed class RecoveryContext(
         _requests[id] = (process, p);
         Channel.Send(new GuestRequest(id, owner.Domain, owner.VirtualDevice, p.Function, kind, severity));
         return id;
+    }
+
+    /// <summary>Outstanding requests of <paramref name="from"/> now belong to <paramref name="to"/>'s participant for the same function.</summary>
+    public void Retarget(RecoveryProcess from, RecoveryProcess to)
+    {
+        foreach (var (id, entry) in _requests.ToArray())
+        {
+            if (entry.Process != from) continue;
+            var moved = to.Participants.Find(p => p.Function == entry.Participant.Function);
+            if (moved is null) _requests.Remove(id);
+            else _requests[id] = (to, moved);
+        }
     }
 
     public bool TryTakeRequest(long id, out RecoveryProcess process, out RecoveryParticipant participant)

@@ -14,18 +14,37 @@ public sealed class RecoveryCoordinator(RecoveryContext context, IRecoveryScopeP
 {
     private readonly List<RecoveryProcess> _active = [];
     private readonly List<RecoveryProcess> _history = [];
+    private readonly List<ErrorReport> _deferred = [];
 
     public IReadOnlyList<RecoveryProcess> History => _history;
 
     public long LateOrUnknownReplies { get; private set; }
 
+    /// <summary>
+    /// Errors whose scope covers a recovery that has already reset its own scope, waiting for it to
+    /// finish (its reset cannot be undone or merged); each then starts its own recovery.
+    /// </summary>
+    public IReadOnlyList<ErrorReport> Deferred => _deferred;
+
+    /// <summary>
+    /// An error inside a running recovery's scope is that recovery's second error. An error whose
+    /// scope covers running recoveries (an error at a switch's upstream port while one of its
+    /// downstream ports recovers) starts one recovery that absorbs them, so the outer reset covers
+    /// the inner one and there is no second reset (PCIe Base 6.0 §7.5.1.3.13: the SBR resets the
+    /// whole hierarchy below); if one of them already reset, the error waits for it to finish.
+    /// </summary>
     public void OnUncorrectable(ErrorReport report)
     {
         Retire();
         foreach (var p in _active)
             if (p.Scope.Contains(report.Device)) { p.OnSecondError(report); Retire(); return; }
         var scope = scopes.ScopeOf(report.Device);
-        var process = new RecoveryProcess(context, scope, report);
+        var covered = _active.FindAll(p => scope.Covers(p.Scope));
+        if (covered.Exists(p => p.ResetStarted)) { _deferred.Add(report); return; }
+        // A recovery may end inside a timer callback (nobody left to answer): errors waiting for it
+        // must not wait for the next reply too. Retired on the next turn, never while iterating.
+        var process = new RecoveryProcess(context, scope, report) { Finished = () => context.Timers.Schedule(SimTime.Zero, Retire, "recovery-retire") };
+        foreach (var inner in covered) process.Absorb(inner);
         _active.Add(process);
         _history.Add(process);
         process.Start();
@@ -79,5 +98,11 @@ public sealed class RecoveryCoordinator(RecoveryContext context, IRecoveryScopeP
         return any;
     }
 
-    private void Retire() => _active.RemoveAll(p => p.IsFinished);
+    private void Retire()
+    {
+        if (_active.RemoveAll(p => p.IsFinished) == 0 || _deferred.Count == 0) return;
+        var waiting = _deferred.ToArray();
+        _deferred.Clear();
+        foreach (var report in waiting) OnUncorrectable(report);
+    }
 }

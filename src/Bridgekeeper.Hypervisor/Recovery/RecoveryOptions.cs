@@ -26,6 +26,9 @@ public sealed record RecoveryOptions
     /// <summary>Wait after a PF's VF Enable is restored before its VFs are touched (PCIe Base 6.0 §9.3.3.3.1: 100 ms).</summary>
     public SimTime VfEnableDelay { get; init; } = SimTime.FromMilliseconds(100);
 
+    /// <summary>Interval between reads of DRS Message Received while both ends support DRS (§6.22.1: a non-blocking poll).</summary>
+    public SimTime DrsPollInterval { get; init; } = SimTime.FromMilliseconds(1);
+
     /// <summary>Longest interval between RRS polls (Linux doubles from 1 ms; capped to keep latency near the floor).</summary>
     public SimTime MaxPollInterval { get; init; } = SimTime.FromMilliseconds(4);
 

@@ -24,13 +24,21 @@ public sealed class RecoveryParticipant(Sbdf function, DeviceOwner? owner, Confi
     public bool Quiesced { get; set; }
 
     /// <summary>
-    /// The reset waits for this owner: it voted NEED_RESET, or the error was fatal (the channel is
-    /// frozen, so its driver stops I/O), or it could recover but the scope is reset because of
-    /// another owner and it was sent <see cref="GuestRequestKind.ResetPending"/> (issue 6).
+    /// The owner knows a reset is coming, so its driver stops I/O by itself: it was told of a fatal
+    /// error, voted NEED_RESET at error_detected, or was sent <see cref="GuestRequestKind.ResetPending"/>.
+    /// </summary>
+    public bool ExpectsReset { get; set; }
+
+    /// <summary>
+    /// The reset waits for this owner: once the scope is to be reset, every owner still taking part
+    /// (issue 6: the SBR never hits a device whose owner still runs I/O on it).
     /// </summary>
     public bool MustQuiesce { get; set; }
 
     public bool Ready { get; set; }
+
+    /// <summary>Taken over from a recovery of a scope inside this one: already told of the error, its answer carried over.</summary>
+    public bool Carried { get; set; }
 
     public ParticipantFate Fate { get; set; } = ParticipantFate.Active;
 

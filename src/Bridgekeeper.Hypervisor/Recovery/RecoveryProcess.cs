@@ -13,21 +13,37 @@ namespace Bridgekeeper.Hypervisor.Recovery;
 /// DMA, resume. Every wait has a virtual-time timeout. Owners are judged one by one: one silent or
 /// handler-less owner loses its own device, never another owner's. States and transitions are in
 /// <see cref="RecoveryTransitions"/>; <see cref="Step"/> is the only place the state changes.
+/// This file holds the inputs, the state machine and the owner steps; the reset is in
+/// RecoveryProcess.Reset.cs, the bring-up after it (link, readiness, restore bus by bus) in
+/// RecoveryProcess.BringUp.cs, the VFs in RecoveryProcess.VirtualFunctions.cs.
 /// </summary>
-public sealed class RecoveryProcess
+public sealed partial class RecoveryProcess
 {
     private readonly RecoveryContext _ctx;
     private readonly Queue<RecoveryTrigger> _triggers = new();
     private readonly List<DeviceErrorLog> _errors = [];
     private readonly Dictionary<Sbdf, RecoveryParticipant> _pfOfVf = [];
-    private bool _stepping, _dmaBlocked, _sbrAsserted, _linkLost;
+    // Bring-up below the reset bridge goes bus by bus, top-down (Linux pci_bus_restore_locked): a
+    // bridge inside the scope lost its bus numbers in the reset, so what sits below it can be reached
+    // only once it is ready and restored. _parentOf: the bridge each function sits under.
+    private readonly Dictionary<Sbdf, Sbdf> _parentOf = [];
+    private readonly Queue<Sbdf> _levels = new();
+    private readonly Dictionary<Sbdf, SimTime> _linkSeenUpAt = [];
+    private Sbdf _level;
+    private SimTime _levelStartedAt, _levelFloorEnd, _deeperFloor, _vfEnabledAt;
+    private bool _stepping, _dmaBlocked, _sbrAsserted, _linkLost, _drs, _drsReceived;
     private long _epoch;
     private TimerHandle _timer = TimerHandle.None;
     private SimTime _deassertedAt, _pollInterval;
+    // What the spec minimum is built from (RecoverySpecMinimum): owner waits, and lower bounds of
+    // DL_Up and of the instant every function was ready, from the polls that still saw them not.
+    private readonly SimTime _detectedAt;
+    private SimTime _ownerWaitSince, _ownerWaits, _linkDownSeenAt, _linkUpAt, _linkTraining, _readyLowerBound, _vfWait;
 
     public RecoveryProcess(RecoveryContext ctx, RecoveryScope scope, ErrorReport first)
     {
         _ctx = ctx;
+        _detectedAt = ctx.Timers.Now;
         Scope = scope;
         First = first;
         Severity = first.Severity;
@@ -46,6 +62,12 @@ public sealed class RecoveryProcess
         foreach (var p in Participants)
             if (p.Snapshot is { EnablesVirtualFunctions: true } pf)
                 foreach (var vf in pf.VirtualFunctions()) _pfOfVf.TryAdd(vf, p);
+        var bridgeOfBus = new Dictionary<(uint, byte), Sbdf>();
+        foreach (var p in Participants)
+            if (p.Snapshot is { IsBridge: true } b && p.Function != scope.Bridge) bridgeOfBus.TryAdd((p.Function.Segment, b.SecondaryBus), p.Function);
+        foreach (var p in Participants)
+            _parentOf[p.Function] = bridgeOfBus.TryGetValue((p.Function.Segment, p.Function.Bus), out var parent) ? parent : scope.Bridge;
+        _level = scope.Bridge;
     }
 
     public RecoveryScope Scope { get; }
@@ -59,9 +81,51 @@ public sealed class RecoveryProcess
 
     public List<RecoveryParticipant> Participants { get; } = [];
 
-    public bool IsFinished => State is RecoveryState.Complete or RecoveryState.Failed;
+    public bool IsFinished => State is RecoveryState.Complete or RecoveryState.Failed or RecoveryState.Superseded;
+
+    /// <summary>Called once the recovery reached an end (complete, failed or taken over), after that step's actions.</summary>
+    public Action? Finished { get; set; }
+
+    /// <summary>True once DMA is blocked for the reset: from then on the scope's reset cannot be merged into another.</summary>
+    public bool ResetStarted => _dmaBlocked;
+
+    /// <summary>The least time the spec allows for what this recovery did (final once it finished).</summary>
+    public RecoverySpecMinimum SpecMinimum => new(_ownerWaits, _dmaBlocked, Scope.IsFunctionLevel ? SimTime.Zero : RecoverySpecMinimum.ResetHold, _linkTraining,
+        (_readyLowerBound > _linkUpAt ? _readyLowerBound - _linkUpAt : SimTime.Zero) + _deeperFloor, _vfWait);
+
+    /// <summary>Whether the readiness wait ended on the DRS Message (both ends support DRS, §6.22.1).</summary>
+    public bool DrsReceived => _drsReceived;
 
     public void Start() => Fire(RecoveryTrigger.Start);
+
+    /// <summary>
+    /// Takes over a recovery of a scope this one covers, before either reset: one reset (this one)
+    /// serves both. Its errors join this one; each of its functions keeps what its owner already
+    /// said (vote, quiesce, an outstanding request now answered here), so that owner is not asked
+    /// error_detected twice; the owners of the rest of this scope are asked as usual.
+    /// </summary>
+    public void Absorb(RecoveryProcess inner)
+    {
+        if (inner.ResetStarted) throw new InvalidOperationException($"recovery of {inner.Scope.Bridge} already reset: it cannot be absorbed");
+        _errors.AddRange(inner._errors);
+        if (inner.Severity == ErrorSeverity.Fatal) Severity = ErrorSeverity.Fatal;
+        foreach (var ip in inner.Participants)
+        {
+            var p = Participants.Find(x => x.Function == ip.Function);
+            if (p is null) continue;
+            p.Carried = ip.Owner is not null && ip.Fate == ParticipantFate.Active;
+            p.LastVote = ip.LastVote;
+            p.PendingRequest = ip.PendingRequest;
+            p.Silent = ip.Silent;
+            p.Quiesced = ip.Quiesced;
+            p.ExpectsReset = ip.ExpectsReset;
+            p.MustQuiesce = ip.MustQuiesce;
+            if (ip.Fate != ParticipantFate.Active) p.Fate = ip.Fate;
+        }
+        _ctx.Retarget(inner, this);
+        inner.Fire(RecoveryTrigger.TakenOver);
+        inner.EmitScope(EventKinds.RecoveryMerged, $"taken over by the recovery of {Scope.Bridge} (one reset for both)", D("merged_into", First.Device.ToString()));
+    }
 
     // ---- inputs -------------------------------------------------------------------------------
 
@@ -91,6 +155,8 @@ public sealed class RecoveryProcess
         if (p.PendingRequest != requestId) return false;
         p.PendingRequest = 0;
         p.LastVote = vote;
+        // It asked for the reset at error_detected: its driver stops I/O by itself (Linux drivers do).
+        if (State == RecoveryState.AwaitingDetectedVotes && vote == RecoveryVote.NeedReset) p.ExpectsReset = true;
         Emit(EventKinds.OwnerVote, p, $"voted {vote}", D("step", State.ToString()), D("vote", vote.ToString()));
         if (AllAnswered()) VotesIn();
         return true;
@@ -122,6 +188,8 @@ public sealed class RecoveryProcess
         if (next == State) return;
         _ctx.Timers.Cancel(_timer);
         _epoch++;
+        if (State is RecoveryState.AwaitingDetectedVotes or RecoveryState.AwaitingMmioVotes or RecoveryState.AwaitingQuiesce or RecoveryState.AwaitingSlotResetVotes)
+            _ownerWaits += _ctx.Timers.Now - _ownerWaitSince;
         State = next;
         switch (next)
         {
@@ -136,6 +204,7 @@ public sealed class RecoveryProcess
             case RecoveryState.Complete: Finish(); break;
             case RecoveryState.Failed: Abort(trigger); break;
         }
+        if (IsFinished) Finished?.Invoke();
     }
 
     // ---- entry actions, in the order a recovery runs -------------------------------------------
@@ -144,7 +213,7 @@ public sealed class RecoveryProcess
     {
         foreach (var p in Participants)
         {
-            if (p.Owner is not { } owner) continue;
+            if (p.Owner is not { } owner || p.Carried) continue; // a carried owner was told by the recovery it came from
             var log = _errors.Find(e => e.Device == p.Function);
             string how = log is null ? "channel" : _ctx.Notifier.Notify(owner, log);
             Emit(EventKinds.OwnerNotified, p, $"error_detected ({how})", D("step", "error_detected"), D("via", how));
@@ -157,12 +226,15 @@ public sealed class RecoveryProcess
     {
         foreach (var p in Participants)
         {
+            if (p.Carried && kind == GuestRequestKind.ErrorDetected) continue; // its answer (or outstanding request) came with it
             p.LastVote = p.LastVote is RecoveryVote.Disconnect or RecoveryVote.NoAerDriver ? p.LastVote : null;
             if (!p.IsActiveOwner) continue;
             p.PendingRequest = _ctx.Send(this, p, kind, Severity);
+            if (kind == GuestRequestKind.ErrorDetected && Severity == ErrorSeverity.Fatal) p.ExpectsReset = true; // a frozen channel: its driver stops I/O
             if (kind != GuestRequestKind.ErrorDetected)
                 Emit(EventKinds.OwnerNotified, p, kind.ToString(), D("step", kind.ToString()));
         }
+        _ownerWaitSince = _ctx.Timers.Now;
         if (AllAnswered()) { VotesIn(); return; }
         Arm(_ctx.Options.VoteTimeout, VotesTimedOut, "vote-timeout");
     }
@@ -193,24 +265,25 @@ public sealed class RecoveryProcess
         }
         if (State == RecoveryState.AwaitingSlotResetVotes) { Fire(RecoveryTrigger.Recovered); return; }
         if (!anyoneLeft && !silent) { Fire(RecoveryTrigger.Unrecoverable); return; }
-        foreach (var p in Participants)
-            p.MustQuiesce |= p.IsActiveOwner && (p.LastVote == RecoveryVote.NeedReset || Severity == ErrorSeverity.Fatal);
         bool needReset = Severity == ErrorSeverity.Fatal || silent || merged == RecoveryVote.NeedReset || AnyGaveUp();
         if (needReset) { WarnOfReset(); Fire(RecoveryTrigger.ResetNeeded); }
         else Fire(State == RecoveryState.AwaitingDetectedVotes ? RecoveryTrigger.NoResetNeeded : RecoveryTrigger.Recovered);
     }
 
     /// <summary>
-    /// The reset covers the whole scope, so every active owner that was not asked to stop (it voted
-    /// CAN_RECOVER on a non-fatal error) is told a reset is coming and waited for like the others:
-    /// the SBR must never hit a device whose owner still runs I/O on it (issue 6).
+    /// The reset covers the whole scope, so every active owner is waited for; one that does not
+    /// already expect it (it voted CAN_RECOVER on an error that was non-fatal when it was told, even
+    /// if a later error in the scope made it fatal) is told a reset is coming. The SBR must never hit
+    /// a device whose owner still runs I/O on it (issue 6).
     /// </summary>
     private void WarnOfReset()
     {
         foreach (var p in Participants)
         {
-            if (!p.IsActiveOwner || p.MustQuiesce || p.Quiesced) continue;
+            if (!p.IsActiveOwner) continue;
             p.MustQuiesce = true;
+            if (p.ExpectsReset || p.Quiesced) continue;
+            p.ExpectsReset = true;
             _ctx.Send(this, p, GuestRequestKind.ResetPending, Severity);
             Emit(EventKinds.OwnerNotified, p, "reset pending: stop I/O", D("step", nameof(GuestRequestKind.ResetPending)));
         }
@@ -218,6 +291,7 @@ public sealed class RecoveryProcess
 
     private void AwaitQuiesce()
     {
+        _ownerWaitSince = _ctx.Timers.Now;
         if (AllQuiesced()) { Fire(RecoveryTrigger.AllQuiesced); return; }
         Arm(_ctx.Options.QuiesceTimeout, () =>
         {
@@ -231,110 +305,26 @@ public sealed class RecoveryProcess
         }, "quiesce-timeout");
     }
 
-    private void AssertReset()
-    {
-        foreach (var p in Participants) _ctx.Iommu.Block(_ctx.Owners.StreamIdOf(p.Function));
-        _dmaBlocked = true;
-        EmitScope(EventKinds.DmaBlocked, "DMA blocked for the scope", D("functions", Participants.Count));
-        uint bc = _ctx.Config.Read(Scope.Bridge, ConfigHeader.BridgeControl, 2);
-        EmitScope(EventKinds.SbrAssert, "Secondary Bus Reset asserted", D("hold_us", _ctx.Options.SbrHold.Microseconds));
-        _ctx.Config.Write(Scope.Bridge, ConfigHeader.BridgeControl, 2, bc | ConfigHeader.BridgeControlSecondaryBusReset);
-        _sbrAsserted = true;
-        Arm(_ctx.Options.SbrHold, () => Fire(RecoveryTrigger.HoldElapsed), "sbr-hold");
-    }
-
-    private void DeassertReset()
-    {
-        ReleaseSbr();
-        _deassertedAt = _ctx.Timers.Now;
-        if (BridgePcie is not int p || (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) == 0)
-        {
-            Fire(RecoveryTrigger.LinkUp); // ≤ 5 GT/s without DLL Link Active reporting: the delay counts from the reset
-            return;
-        }
-        PollLink(p);
-    }
-
-    private void PollLink(int pcie)
-    {
-        if ((_ctx.Config.Read(Scope.Bridge, pcie + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) != 0)
-        {
-            Fire(RecoveryTrigger.LinkUp);
-            return;
-        }
-        if (_ctx.Timers.Now - _deassertedAt >= _ctx.Options.LinkUpTimeout) { _linkLost = true; Fire(RecoveryTrigger.LinkDown); return; }
-        Arm(SimTime.FromMilliseconds(1), () => PollLink(pcie), "link-poll");
-    }
-
-    private void AwaitReadyDelay()
-    {
-        var delay = ReadinessPlan.DelayAfterLinkUp(Participants, _ctx.Options.ReadyDelay, BridgePcie is not null);
-        if (delay == SimTime.Zero) { Fire(RecoveryTrigger.DelayElapsed); return; }
-        Arm(delay, () => Fire(RecoveryTrigger.DelayElapsed), "ready-delay");
-    }
-
-    /// <summary>Reads Vendor ID: 0x0001 is an RRS completion (§2.3.2, RRS Software Visibility), all ones not there yet.</summary>
-    private void PollReadiness()
-    {
-        bool allReady = true;
-        foreach (var p in Participants)
-        {
-            if (p.Ready || p.Fate != ParticipantFate.Active || _pfOfVf.ContainsKey(p.Function)) continue; // VFs wait for their PF
-            uint vendor = _ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF;
-            if (vendor is 0x0001 or 0xFFFF) { allReady = false; continue; }
-            p.Ready = true;
-            Emit(EventKinds.DeviceReady, p, "configuration-ready", D("after_reset_us", (_ctx.Timers.Now - _deassertedAt).Microseconds));
-        }
-        if (allReady) { Fire(RecoveryTrigger.ReadinessSettled); return; }
-        var elapsed = _ctx.Timers.Now - _deassertedAt;
-        if (elapsed >= _ctx.Options.ReadinessLimit)
-        {
-            bool anyReady = false;
-            foreach (var p in Participants)
-            {
-                if (p.Ready) { anyReady = true; continue; }
-                if (p.Fate != ParticipantFate.Active || _pfOfVf.ContainsKey(p.Function)) continue;
-                bool gone = (_ctx.Config.Read(p.Function, ConfigHeader.VendorId, 2) & 0xFFFF) == 0xFFFF && LinkDown();
-                End(p, gone ? ParticipantFate.Removed : ParticipantFate.Broken, gone ? "gone after reset (surprise removal)" : "not ready within the readiness limit");
-            }
-            Fire(anyReady ? RecoveryTrigger.ReadinessSettled : RecoveryTrigger.NoneReady);
-            return;
-        }
-        var wait = _pollInterval;
-        if (elapsed + wait > _ctx.Options.ReadinessLimit) wait = _ctx.Options.ReadinessLimit - elapsed;
-        _pollInterval = new SimTime(Math.Min(_pollInterval.Nanoseconds * 2, _ctx.Options.MaxPollInterval.Nanoseconds));
-        Arm(wait, PollReadiness, "rrs-poll");
-    }
-
     private void RestoreAndSlotReset()
     {
+        _ownerWaitSince = _ctx.Timers.Now;
         bool vfsPending = false;
-        foreach (var p in Participants)
+        foreach (var p in Participants) vfsPending |= _pfOfVf.ContainsKey(p.Function) && p.Fate == ParticipantFate.Active;
+        // The PF restore set VF Enable again; its VFs may not be touched for 100 ms (§9.3.3.3.1),
+        // counted from that write (a deeper bus's bring-up may already have used part of it).
+        if (vfsPending)
         {
-            if (_pfOfVf.ContainsKey(p.Function)) { vfsPending |= p.Fate == ParticipantFate.Active; continue; }
-            if (!p.Ready || p.Fate != ParticipantFate.Active) continue;
-            if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
-            int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
-            Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
-        }
-        // The PF restore set VF Enable again; its VFs may not be touched for 100 ms (§9.3.3.3.1).
-        if (vfsPending) { Arm(_ctx.Options.VfEnableDelay, RestoreVirtualFunctions, "vf-enable-delay"); return; }
-        ClearReporterStatus(resetFunctionsToo: false);
-        Ask(GuestRequestKind.SlotReset);
-    }
-
-    /// <summary>After the VF Enable delay: each VF whose PF came back is ready and gets its own saved state.</summary>
-    private void RestoreVirtualFunctions()
-    {
-        foreach (var p in Participants)
-        {
-            if (p.Fate != ParticipantFate.Active || !_pfOfVf.TryGetValue(p.Function, out var pf)) continue;
-            if (pf.Fate != ParticipantFate.Active || !pf.Ready) { End(p, ParticipantFate.Broken, "its PF did not come back after the reset"); continue; }
-            p.Ready = true;
-            Emit(EventKinds.DeviceReady, p, "VF ready after VF Enable", D("after_reset_us", (_ctx.Timers.Now - _deassertedAt).Microseconds));
-            if (p.Snapshot is null) { End(p, ParticipantFate.Broken, "no saved configuration to restore"); continue; }
-            int writes = p.Snapshot.Restore(_ctx.Config, _ctx.Options.AerNative);
-            Emit(EventKinds.ConfigRestored, p, "saved configuration restored", D("writes", writes));
+            var delay = ReadinessPlan.DelayAfterVfEnable(Participants, _pfOfVf, _ctx.Options.VfEnableDelay);
+            var now = _ctx.Timers.Now;
+            _vfWait = _vfEnabledAt + delay > now ? _vfEnabledAt + delay - now : SimTime.Zero;
+            if (_vfWait == SimTime.Zero) { RestoreVirtualFunctions(); return; }
+            if (PfsAwaitingFrs() is { } waiting && ConfigCapabilityFinder.FindExtended(_ctx.Config, Scope.Bridge, ExtendedCapabilityId.FrsQueueing) is int frs)
+            {
+                PollFrs(frs, waiting, now, now, now + _vfWait);
+                return;
+            }
+            Arm(_vfWait, RestoreVirtualFunctions, "vf-enable-delay");
+            return;
         }
         ClearReporterStatus(resetFunctionsToo: false);
         Ask(GuestRequestKind.SlotReset);
@@ -364,8 +354,10 @@ public sealed class RecoveryProcess
             _ctx.Send(this, p, GuestRequestKind.Resume, Severity);
             Emit(EventKinds.OwnerResumed, p, "resume");
         }
+        var floor = SpecMinimum;
         EmitScope(EventKinds.RecoveryComplete, "recovery complete", D("resumed", Count(ParticipantFate.Resumed)),
-            D("failed", Participants.Count - Count(ParticipantFate.Resumed)), D("reset", _dmaBlocked));
+            D("failed", Participants.Count - Count(ParticipantFate.Resumed)), D("reset", _dmaBlocked), D("specMinimum", floor.Total),
+            D("owner_wait_us", floor.OwnerWaits.Microseconds), D("drs", _drsReceived));
     }
 
     private void Abort(RecoveryTrigger why)
@@ -376,6 +368,7 @@ public sealed class RecoveryProcess
             RecoveryTrigger.SecondError => "another error during recovery",
             RecoveryTrigger.LinkDown => "link did not come back (surprise removal)",
             RecoveryTrigger.NoneReady => "no function became ready",
+            RecoveryTrigger.ResetUnsupported => "no reset method: the function does not support FLR",
             _ => "no owner can recover the device",
         };
         var fate = why switch
@@ -388,7 +381,8 @@ public sealed class RecoveryProcess
         };
         foreach (var p in Participants)
             if (p.Fate == ParticipantFate.Active) End(p, p.LastVote == RecoveryVote.Disconnect ? ParticipantFate.Removed : fate, reason);
-        EmitScope(EventKinds.RecoveryFailed, $"recovery failed: {reason}", D("reason", reason), D("trigger", why.ToString()));
+        EmitScope(EventKinds.RecoveryFailed, $"recovery failed: {reason}", D("reason", reason), D("trigger", why.ToString()),
+            D("specMinimum", SpecMinimum.Total));
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -424,18 +418,6 @@ public sealed class RecoveryProcess
         }
     }
 
-    private void ReleaseSbr()
-    {
-        uint bc = _ctx.Config.Read(Scope.Bridge, ConfigHeader.BridgeControl, 2);
-        _ctx.Config.Write(Scope.Bridge, ConfigHeader.BridgeControl, 2, bc & ~(uint)ConfigHeader.BridgeControlSecondaryBusReset);
-        _sbrAsserted = false;
-        EmitScope(EventKinds.SbrDeassert, "Secondary Bus Reset deasserted");
-    }
-
-    private bool LinkDown() => _linkLost || (BridgePcie is int p
-        && (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkCapabilities, 4) & PciExpressCapability.LinkCapDllActiveReporting) != 0
-        && (_ctx.Config.Read(Scope.Bridge, p + PciExpressCapability.LinkStatus, 2) & PciExpressCapability.LinkStaDllActive) == 0);
-
     private int? BridgePcie => _ctx.Capabilities.Of(Scope.Bridge).PciExpress;
 
     private bool AllAnswered()
@@ -470,8 +452,20 @@ public sealed class RecoveryProcess
     }
 
     private void Emit(string kind, RecoveryParticipant p, string text, params KeyValuePair<string, object?>[] details) =>
-        _ctx.Timeline.Emit(kind, p.Function, p.Owner?.Domain, text, details);
+        _ctx.Timeline.Emit(kind, p.Function, p.Owner?.Domain, text, Tagged(details));
 
     private void EmitScope(string kind, string text, params KeyValuePair<string, object?>[] details) =>
-        _ctx.Timeline.Emit(kind, Scope.Bridge, null, text, details);
+        _ctx.Timeline.Emit(kind, Scope.Bridge, null, text, Tagged(details));
+
+    /// <summary>
+    /// Every event of this recovery names it by the device whose error started it (the key readers
+    /// give that error's error-detected event), so two recoveries running at once are never mixed up.
+    /// </summary>
+    private KeyValuePair<string, object?>[] Tagged(KeyValuePair<string, object?>[] details)
+    {
+        var all = new KeyValuePair<string, object?>[details.Length + 1];
+        all[0] = D("recovery", First.Device.ToString());
+        details.CopyTo(all, 1);
+        return all;
+    }
 }

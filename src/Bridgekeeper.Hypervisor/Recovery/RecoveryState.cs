@@ -10,7 +10,7 @@ public enum RecoveryState
     AwaitingMmioVotes,
     /// <summary>Reset decided: waiting for each owner to say it quiesced (trapped SBR write or explicit call).</summary>
     AwaitingQuiesce,
-    /// <summary>DMA blocked and SBR asserted; holding it (PCIe Base 6.0 §7.5.1.3.13: at least Trst, 1 ms).</summary>
+    /// <summary>DMA blocked and SBR asserted; holding it (PCIe Base 6.0 §7.5.1.3.13: at least Trst, 1 ms). For a function-level scope: waiting for pending transactions, then FLR.</summary>
     ResetAsserted,
     /// <summary>SBR deasserted; polling Data Link Layer Link Active of the bridge (§6.6.1).</summary>
     AwaitingLinkUp,
@@ -22,4 +22,6 @@ public enum RecoveryState
     AwaitingSlotResetVotes,
     Complete,
     Failed,
+    /// <summary>Absorbed, before its reset, by the recovery of a scope that covers it (its owners and votes moved there).</summary>
+    Superseded,
 }

@@ -32,6 +32,13 @@ public static class RecoveryTransitions
             [(AwaitingQuiesce, StepTimeout)] = ResetAsserted,             // nothing hangs: the reset goes ahead
             [(AwaitingQuiesce, SecondError)] = Failed,
 
+            // A covering scope's recovery takes over before the reset: one reset, the outer one.
+            [(AwaitingDetectedVotes, TakenOver)] = Superseded,
+            [(AwaitingMmioVotes, TakenOver)] = Superseded,
+            [(AwaitingQuiesce, TakenOver)] = Superseded,
+
+            [(ResetAsserted, ResetUnsupported)] = Failed,                 // an RCiEP without FLR: nothing can reset it
+
             [(ResetAsserted, HoldElapsed)] = AwaitingLinkUp,
             [(ResetAsserted, SecondError)] = Failed,
 

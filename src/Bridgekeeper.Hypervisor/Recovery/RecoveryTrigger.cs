@@ -21,6 +21,10 @@ public enum RecoveryTrigger
     /// <summary>Every function is ready, or the readiness limit passed with at least one ready.</summary>
     ReadinessSettled,
     NoneReady,
+    /// <summary>The scope cannot be reset: a function-level scope whose function does not support FLR.</summary>
+    ResetUnsupported,
+    /// <summary>An error in a scope covering this one started a recovery that takes this one over (before any reset).</summary>
+    TakenOver,
     /// <summary>Another uncorrectable error in the scope while recovery runs.</summary>
     SecondError,
 }

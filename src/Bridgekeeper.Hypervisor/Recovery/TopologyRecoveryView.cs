@@ -19,6 +19,11 @@ public sealed class TopologyRecoveryView(Func<PciTopology> current) : IErrorHier
     // path asks for it on every error and must not box an ImmutableArray each time.
     private readonly Dictionary<Sbdf, (ImmutableArray<Sbdf> Array, IReadOnlyList<Sbdf> List)> _below = [];
 
+    /// <summary>
+    /// The functions an error message at <paramref name="rootPort"/> may come from: everything below a
+    /// root port; for an RCEC, the RCiEPs of its root bus (PCIe Base 6.0 §6.2.4.1; Linux
+    /// <c>pcie_walk_rcec</c>; no RCEC Endpoint Association bitmap narrows it on these platforms).
+    /// </summary>
     public IReadOnlyList<Sbdf> FunctionsBelow(Sbdf rootPort) => Below(rootPort).List;
 
     public PciePortType PortTypeOf(Sbdf function) =>
@@ -28,9 +33,12 @@ public sealed class TopologyRecoveryView(Func<PciTopology> current) : IErrorHier
     {
         var topology = Topology;
         var node = topology[function];
+        // An RCiEP or RCEC (or anything on a root bus) has no bridge above it: it is reset alone, by FLR.
+        if (node.PortType is PciePortType.RCiEP or PciePortType.RCEC) return RecoveryScope.FunctionLevel(function);
         var bridge = node.PortType is PciePortType.RootPort or PciePortType.DownstreamPort && node.IsBridge
             ? node
-            : topology.Upstream(node) ?? throw new InvalidOperationException($"{function} sits on a root bus: no bridge can reset it (an RCiEP needs FLR)");
+            : topology.Upstream(node);
+        if (bridge is null) return RecoveryScope.FunctionLevel(function);
         return new RecoveryScope(bridge.Address, Below(bridge.Address).Array);
     }
 
@@ -49,9 +57,17 @@ public sealed class TopologyRecoveryView(Func<PciTopology> current) : IErrorHier
         var topology = Topology;
         if (!_below.TryGetValue(bridge, out var below))
         {
-            var array = topology.Below(topology[bridge]);
+            var node = topology[bridge];
+            var array = node.PortType == PciePortType.RCEC ? RootComplexEndpointsBeside(topology, node) : topology.Below(node);
             _below[bridge] = below = (array, array);
         }
         return below;
+    }
+    private static System.Collections.Immutable.ImmutableArray<Sbdf> RootComplexEndpointsBeside(PciTopology topology, TopologyNode rcec)
+    {
+        var rciEps = System.Collections.Immutable.ImmutableArray.CreateBuilder<Sbdf>();
+        foreach (int i in topology.OnBus(rcec.Address.Segment, rcec.Address.Bus))
+            if (topology.Nodes[i].PortType == PciePortType.RCiEP) rciEps.Add(topology.Nodes[i].Address);
+        return rciEps.ToImmutable();
     }
 }

@@ -80,10 +80,12 @@ public sealed class GuestDevice : VirtualFunction
         ISystemMemory? mmio = null, ulong itsDoorbell = HypervisorPorts.DefaultItsDoorbell, uint eventIdBase = 0, bool sharesItsDeviceId = false)
     {
         byte[] snapshot = config.WithConfigLock(p => Snapshot(p, physical));
-        if (physicalFunction is Sbdf pf) PresentVirtualFunctionIds(config, pf, snapshot);
+        int sriov = physicalFunction is Sbdf pf ? PresentVirtualFunctionIds(config, pf, snapshot) : 0;
         if (ConfigBytes.HeaderType(snapshot) != 0)
             throw new InvalidOperationException($"{physical} has header type {ConfigBytes.HeaderType(snapshot)}; only Type 0 functions can be given to a guest");
-        var bars = new GuestBarSet(BarSizer.Size(config, physical));
+        var bars = new GuestBarSet(physicalFunction is Sbdf parent
+            ? VirtualFunctionBars.Size(config, parent, physical, sriov)
+            : BarSizer.Size(config, physical));
         var device = new GuestDevice(virtualAddress, physical, domain, config, bars)
         {
             Interrupts = interrupts,
@@ -217,13 +219,15 @@ public sealed class GuestDevice : VirtualFunction
     /// guest must see the PF's Vendor ID and the VF Device ID from the PF's SR-IOV capability, as Xen
     /// and VFIO present them, or its driver never binds.
     /// </summary>
-    private static void PresentVirtualFunctionIds(SerialisedConfigAccess config, Sbdf pf, byte[] snapshot)
+    /// <returns>The offset of the PF's SR-IOV capability.</returns>
+    private static int PresentVirtualFunctionIds(SerialisedConfigAccess config, Sbdf pf, byte[] snapshot)
     {
         byte[] parent = config.WithConfigLock(p => Snapshot(p, pf));
         if (CapabilityList.FindExtended(parent, ExtendedCapabilityId.SingleRootIov) is not int sriov)
             throw new InvalidOperationException($"{pf} is named as a physical function but has no SR-IOV capability");
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(snapshot.AsSpan(ConfigHeader.VendorId), ConfigBytes.U16(parent, ConfigHeader.VendorId));
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(snapshot.AsSpan(ConfigHeader.DeviceId), ConfigBytes.U16(parent, sriov + SriovCapability.VfDeviceId));
+        return sriov;
     }
 
     private static byte[] Snapshot(IConfigAccess physical, Sbdf function)

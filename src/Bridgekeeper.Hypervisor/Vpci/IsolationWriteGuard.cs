@@ -21,6 +21,9 @@ namespace Bridgekeeper.Hypervisor.Vpci;
 /// reset or stop the device under the guest;</item>
 /// <item>writing the MSI capability or MSI-X Message Control of a function a guest owns (§7.7.1, §7.7.2): the
 /// core programs them from the guest's view, and a change would send the guest's interrupts elsewhere;</item>
+/// <item>changing the SR-IOV Control, NumVFs or VF BARs of a PF while a guest owns one of its VFs (§9.3.3.3,
+/// §9.3.3.7, §9.3.3.14): clearing VF Enable or VF Memory Space Enable, or moving the VF BARs, takes the VF away
+/// from under the guest;</item>
 /// <item>clearing any ACS Control bit (§7.7.11.3) anywhere: the isolation groups were computed with it set.</item>
 /// </list>
 /// It reads the physical state through the access it is given, which the caller holds under the config lock.
@@ -46,6 +49,8 @@ public sealed class IsolationWriteGuard(OwnershipTable owners)
             return bridge;
         if (offset >= CapabilityList.ExtendedListStart && AcsCheck(physical, function, offset, size, value) is { } acs)
             return acs;
+        if (offset >= CapabilityList.ExtendedListStart && headerType == 0 && SriovCheck(physical, function, offset, size, value) is { } sriov)
+            return sriov;
         return null;
     }
 
@@ -117,6 +122,39 @@ public sealed class IsolationWriteGuard(OwnershipTable owners)
             if (FindStandardLive(physical, function, CapabilityId.MsiX) is int msix
                 && Overlaps(offset, size, msix + MsixCapability.MessageControl, msix + MsixCapability.MessageControl + 2))
                 return "would change MSI-X Message Control (the guest's interrupt routing)";
+        }
+        return null;
+    }
+
+    private string? SriovCheck(IConfigAccess physical, Sbdf pf, int offset, int size, uint value)
+    {
+        if (FindExtendedLive(physical, pf, ExtendedCapabilityId.SingleRootIov) is not int sriov) return null;
+        bool control = Overlaps(offset, size, sriov + SriovCapability.Control, sriov + SriovCapability.Control + 2);
+        bool numVfs = Overlaps(offset, size, sriov + SriovCapability.NumVfs, sriov + SriovCapability.NumVfs + 2);
+        bool bars = Overlaps(offset, size, sriov + SriovCapability.VfBar0, sriov + SriovCapability.VfBar0 + 24);
+        if (!control && !numVfs && !bars) return null;
+        int first = (int)physical.Read(pf, sriov + SriovCapability.FirstVfOffset, 2);
+        int stride = (int)physical.Read(pf, sriov + SriovCapability.VfStride, 2);
+        int count = (int)physical.Read(pf, sriov + SriovCapability.NumVfs, 2);
+        int rid = pf.Bus << 8 | pf.DevFn;
+        for (int k = 0; k < count; k++)
+        {
+            int vf = rid + first + k * stride;
+            if (vf > 0xFFFF) break;
+            var address = new Sbdf(pf.Segment, (byte)(vf >> 8), (byte)vf);
+            if (owners.OwnerOf(address) is not { IsGuest: true } owner) continue;
+            if (numVfs && Changes(physical, pf, offset, size, value, sriov + SriovCapability.NumVfs, sriov + SriovCapability.NumVfs + 2))
+                return $"changing NumVFs of {pf} would remove {address}, which is assigned to {owner}";
+            if (bars && Changes(physical, pf, offset, size, value, sriov + SriovCapability.VfBar0, sriov + SriovCapability.VfBar0 + 24))
+                return $"moving the VF BARs of {pf} would move the BARs of {address}, which is assigned to {owner}";
+            if (control && Covers(offset, size, sriov + SriovCapability.Control))
+            {
+                int cleared = (int)physical.Read(pf, sriov + SriovCapability.Control, 1) & ~NewByte(offset, value, sriov + SriovCapability.Control)
+                              & (SriovCapability.VfEnable | SriovCapability.VfMemorySpaceEnable);
+                if (cleared != 0)
+                    return $"clearing VF Enable/VF Memory Space Enable (0x{cleared:X}) on {pf} would take {address} from {owner}";
+            }
+            return null;
         }
         return null;
     }

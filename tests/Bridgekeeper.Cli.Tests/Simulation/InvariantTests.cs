@@ -46,6 +46,16 @@ public class InvariantTests
     }
 
     [Fact]
+    public void An_flr_before_the_owner_quiesced_is_a_break_like_an_sbr()
+    {
+        // An RCiEP's scope is the function itself, reset by FLR (flr-initiated on the function).
+        var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced)
+            .Select(e => e.Kind == EventKinds.SbrAssert ? e with { Kind = EventKinds.FlrInitiated, Device = Nvme } : e).ToList();
+        var b = Assert.Single(InvariantSet.Check(events, Logged()), x => x.Invariant == "sbr-after-owners-quiesced");
+        Assert.StartsWith("FLR initiated while d1", b.Detail);
+    }
+
+    [Fact]
     public void An_owner_that_timed_out_releases_the_reset()
     {
         var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
@@ -77,18 +87,23 @@ public class InvariantTests
     }
 
     [Fact]
-    public void An_owner_whose_function_was_quarantined_away_no_longer_holds_up_the_reset()
+    public void An_owner_whose_function_was_quarantined_before_the_reset_releases_it()
     {
-        // Campaign seeds 1037, 203, 568: a second error during recovery quarantines the guest's function,
-        // then the reset goes ahead without that guest's quiesce; the guest owns nothing in the scope any more.
+        // Campaign seed 1037: the function failed again before the reset, was taken from its silent
+        // owner (told PermanentFailure, DMA blocked) and quarantined; the owner never quiesced.
         var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
         int sbr = events.FindIndex(e => e.Kind == EventKinds.SbrAssert);
-        var quarantine = TimelineEvent.Of(events[sbr].Time, EventKinds.DeviceQuarantined, Nvme, new DomainId(1), "another error during recovery");
-        events.Insert(sbr, quarantine);
+        Assert.Single(InvariantSet.Check(events, Logged()));
+        events.Insert(sbr, TimelineEvent.Of(events[sbr].Time, EventKinds.DeviceQuarantined, Nvme, SyntheticRun.Guest, "another error during recovery"));
         Assert.Empty(InvariantSet.Check(events, Logged()));
+    }
 
-        // Quarantine of the function from some other domain releases nothing.
-        events[sbr] = quarantine with { Domain = new DomainId(7) };
+    [Fact]
+    public void A_quarantine_logged_for_another_domain_does_not_release_the_owner()
+    {
+        var events = SyntheticRun.Events().Where(e => e.Kind != EventKinds.OwnerQuiesced).ToList();
+        int sbr = events.FindIndex(e => e.Kind == EventKinds.SbrAssert);
+        events.Insert(sbr, TimelineEvent.Of(events[sbr].Time, EventKinds.DeviceQuarantined, Nvme, new DomainId(7), "another error during recovery"));
         Assert.Contains(InvariantSet.Check(events, Logged()), b => b.Invariant == "sbr-after-owners-quiesced");
     }
 

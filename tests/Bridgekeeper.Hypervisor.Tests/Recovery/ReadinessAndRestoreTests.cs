@@ -96,6 +96,31 @@ public sealed class ReadinessAndRestoreTests
     }
 }
 
+public sealed class InterruptStateHookTests
+{
+    private sealed class RecordingRestorer(RecoveryRig rig) : IInterruptStateRestorer
+    {
+        public List<(Sbdf Function, uint Command)> Calls { get; } = [];
+
+        public void RestoreInterruptState(Sbdf function) => Calls.Add((function, rig.Fabric[function].Config.Read(ConfigHeader.Command, 2)));
+    }
+
+    [Fact]
+    public void The_cores_interrupt_restore_runs_once_per_restored_function_after_its_header_is_back()
+    {
+        using var rig = new RecoveryRig();
+        var restorer = new RecordingRestorer(rig);
+        rig.Context.InterruptState = restorer;
+        rig.Assign(A, new DomainId(1), GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(2)));
+        rig.Run(1);
+        rig.RaiseNative(A, AerCapability.MalformedTlp);
+        rig.Run(1000);
+        // A, B and C share the reset bus; each is restored once, Command (memory, bus master) already back.
+        Assert.Equal([A, B, C], restorer.Calls.Select(c => c.Function).Order().ToArray());
+        Assert.All(restorer.Calls, c => Assert.Equal((uint)(ConfigHeader.CommandMemorySpace | ConfigHeader.CommandBusMaster), c.Command & 0x6));
+    }
+}
+
 public sealed class RecoveryLatencyTests
 {
     [Theory]
@@ -107,5 +132,37 @@ public sealed class RecoveryLatencyTests
         var r = RecoveryLatency.Measure(SimTime.FromMilliseconds(quiesceMs));
         Assert.True(r.Latency >= r.Floor, $"latency {r.Latency} below the floor {r.Floor}: a wait was skipped");
         Assert.True(r.Ratio <= 1.05, $"latency {r.Latency} vs floor {r.Floor}: ratio {r.Ratio:0.000}");
+    }
+
+    [Fact]
+    public void The_floor_is_the_owners_waits_trst_link_training_seen_from_below_and_the_readiness_delay()
+    {
+        using var rig = new RecoveryRig();
+        rig.Assign(RecoveryRig.A, new DomainId(1), GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(30)));
+        rig.Run(1);
+        rig.RaiseNative(RecoveryRig.A, AerCapability.MalformedTlp);
+        rig.Run(1000);
+        var floor = rig.Coordinator.History.Single().SpecMinimum;
+        // Vote at 20 µs, quiesced at 30 ms, slot_reset answered 20 µs after it was asked.
+        Assert.Equal(SimTime.FromMicroseconds(30_020), floor.OwnerWaits);
+        // The link trains in 5 ms; the 1 ms poll last saw it down at 4 ms: the floor never counts our polling.
+        Assert.Equal(SimTime.FromMilliseconds(4), floor.LinkTraining);
+        Assert.Equal(SimTime.FromMilliseconds(100), floor.Readiness);
+        Assert.Equal(SimTime.FromMicroseconds(135_020), floor.Total);
+        var complete = rig.Sink.OfKind(EventKinds.RecoveryComplete).Single();
+        Assert.Equal(SimTime.FromMicroseconds(136_020), complete.Time - rig.Sink.OfKind(EventKinds.ErrorDetected).First().Time);
+    }
+
+    [Fact]
+    public void Without_a_reset_the_floor_is_the_owners_answers_alone()
+    {
+        using var rig = new RecoveryRig();
+        rig.Assign(RecoveryRig.A, new DomainId(1), GuestDriverProfile.CanRecover(SimTime.FromMilliseconds(30)));
+        rig.Run(1);
+        rig.RaiseNative(RecoveryRig.A, AerCapability.CompletionTimeout);
+        rig.Run(1000);
+        var floor = rig.Coordinator.History.Single().SpecMinimum;
+        Assert.False(floor.Reset);
+        Assert.Equal(SimTime.FromMicroseconds(40), floor.Total); // error_detected and mmio_enabled, 20 µs each
     }
 }

@@ -64,4 +64,30 @@ public sealed class ResetPendingTests
         Assert.False(rig.Owners.Quarantined.ContainsKey(B));
         RecoveryInvariants.CheckAll(rig);
     }
+    [Fact]
+    public void An_owner_told_of_a_non_fatal_error_is_warned_when_a_second_error_makes_the_reset_fatal()
+    {
+        // Campaign seed 1037: A's owner never answers; B's owner answers CAN_RECOVER to the non-fatal
+        // error; A then fails again with a fatal error (quarantined alone), so the scope is reset.
+        // B's owner was told "non-fatal" and must be warned, not left to time out and lose its device.
+        using var rig = new RecoveryRig();
+        rig.Assign(A, D1, GuestDriverProfile.Silent());
+        var canRecover = rig.Assign(B, D2, GuestDriverProfile.CanRecover(SimTime.FromMilliseconds(5)));
+        rig.Run(1);
+        rig.RaiseNative(A, AerCapability.CompletionTimeout);
+        rig.Loop.RunFor(SimTime.FromMicroseconds(10_100)); // between two DMA writes of the guests
+        rig.RaiseNative(A, AerCapability.MalformedTlp);
+        rig.Run(2000);
+
+        Assert.True(rig.Owners.Quarantined.ContainsKey(A));
+        Assert.Equal([GuestRequestKind.ErrorDetected, GuestRequestKind.ResetPending], canRecover.Received.Take(2).Select(r => r.Kind));
+        Assert.Equal(ErrorSeverity.NonFatal, canRecover.Received[0].Severity);
+        var sbr = T(rig, EventKinds.SbrAssert);
+        var quiesced = rig.Sink.OfKind(EventKinds.OwnerQuiesced).Single(e => e.Device == B);
+        Assert.Equal(false, rig.Sink.Detail(quiesced, "timed_out"));
+        Assert.True(quiesced.Time <= sbr);
+        Assert.Contains(canRecover.Received, r => r.Kind == GuestRequestKind.Resume);
+        Assert.False(rig.Owners.Quarantined.ContainsKey(B));
+        RecoveryInvariants.CheckAll(rig);
+    }
 }

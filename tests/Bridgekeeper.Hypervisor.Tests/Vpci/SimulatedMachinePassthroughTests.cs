@@ -182,4 +182,62 @@ public class SimulatedMachinePassthroughTests
         Assert.Equal(0x15B3u, hypervisor.ConfigRead(Guest, view.VirtualAddress, 0, 2));
         Assert.Equal(vfDeviceId, hypervisor.ConfigRead(Guest, view.VirtualAddress, 2, 2));
     }
+
+    [Fact]
+    public void A_virtual_function_gets_its_slice_of_the_pf_vf_bars()
+    {
+        var (machine, hypervisor, _) = Boot(m =>
+        {
+            var pf = m["cx5"];
+            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.NumVfs, 2, 2);
+            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.Control, 2, SriovCapability.VfEnable | SriovCapability.VfMemorySpaceEnable);
+            m.EventLoop.RunUntil(m.EventLoop.Now + SimTime.FromMilliseconds(100));
+        });
+        var cx5 = machine["cx5"];
+        var vf1 = cx5.VirtualFunctions[1].Address;
+        int vfBar0 = cx5.SriovCapability + SriovCapability.VfBar0;
+        ulong base0 = machine.Config.Read(cx5.Address, vfBar0, 4) & 0xFFFF_FFF0u | (ulong)machine.Config.Read(cx5.Address, vfBar0 + 4, 4) << 32;
+        uint control = machine.Config.Read(cx5.Address, cx5.SriovCapability + SriovCapability.Control, 2);
+        Assert.True(hypervisor.Assign(Guest, AssignableMembers(hypervisor, vf1)).Accepted);
+
+        var view = hypervisor.GuestViewOf(vf1)!;
+        var bar0 = Assert.Single(view.Bars.Physical, b => b.Index == 0);
+        Assert.Equal(BarKind.Memory64Low, bar0.Kind);
+        Assert.Equal(0x10_0000ul, bar0.Size);                      // the PF's VF BAR0 aperture (per VF)
+        Assert.Equal(base0 + 0x10_0000ul, bar0.HostAddress);       // VF 1: base + 1 x size (§9.2.1.1.1)
+        hypervisor.ConfigWrite(Guest, view.VirtualAddress, 0x10, 4, 0xFFFF_FFFF);
+        Assert.Equal(0xFFF0_000Cu, hypervisor.ConfigRead(Guest, view.VirtualAddress, 0x10, 4));
+        // Sizing restored the PF: VF BAR0 and VF Memory Space Enable as they were.
+        Assert.Equal(base0, machine.Config.Read(cx5.Address, vfBar0, 4) & 0xFFFF_FFF0u | (ulong)machine.Config.Read(cx5.Address, vfBar0 + 4, 4) << 32);
+        Assert.Equal(control, machine.Config.Read(cx5.Address, cx5.SriovCapability + SriovCapability.Control, 2));
+    }
+
+    [Fact]
+    public void The_hardware_domain_cannot_disable_or_move_the_vfs_of_a_pf_while_a_guest_owns_one()
+    {
+        var (machine, hypervisor, events) = Boot(m =>
+        {
+            var pf = m["cx5"];
+            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.NumVfs, 2, 2);
+            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.Control, 2, SriovCapability.VfEnable | SriovCapability.VfMemorySpaceEnable);
+            m.EventLoop.RunUntil(m.EventLoop.Now + SimTime.FromMilliseconds(100));
+        });
+        var cx5 = machine["cx5"];
+        int sriov = cx5.SriovCapability;
+        var vf1 = cx5.VirtualFunctions[1].Address;
+        uint control = machine.Config.Read(cx5.Address, sriov + SriovCapability.Control, 2);
+        hypervisor.ConfigWrite(DomainId.Hardware, cx5.Address, sriov + SriovCapability.Control, 2, 0); // allowed: no VF is a guest's yet
+        hypervisor.ConfigWrite(DomainId.Hardware, cx5.Address, sriov + SriovCapability.Control, 2, control);
+        machine.EventLoop.RunUntil(machine.EventLoop.Now + SimTime.FromMilliseconds(100));
+        Assert.True(hypervisor.Assign(Guest, AssignableMembers(hypervisor, vf1)).Accepted);
+        long refusedBefore = hypervisor.RefusedHardwareDomainWrites;
+
+        hypervisor.ConfigWrite(DomainId.Hardware, cx5.Address, sriov + SriovCapability.Control, 2, control & ~(uint)SriovCapability.VfEnable);
+        hypervisor.ConfigWrite(DomainId.Hardware, cx5.Address, sriov + SriovCapability.NumVfs, 2, 1);
+        hypervisor.ConfigWrite(DomainId.Hardware, cx5.Address, sriov + SriovCapability.VfBar0, 4, 0xFFFF_FFFF);
+        Assert.Equal(control, machine.Config.Read(cx5.Address, sriov + SriovCapability.Control, 2));
+        Assert.Equal(2u, machine.Config.Read(cx5.Address, sriov + SriovCapability.NumVfs, 2));
+        Assert.Equal(refusedBefore + 3, hypervisor.RefusedHardwareDomainWrites);
+        Assert.Contains(events.OfKind(HypervisorEventKinds.HardwareDomainWriteRefused), e => e.Text.Contains("VF Enable"));
+    }
 }

@@ -80,7 +80,7 @@ public sealed class ScenarioMachine
         _snapshots = new ConfigSnapshotStore(_config, capabilities, options.AerNative);
         _notifier = new GuestErrorNotifier(new ShadowAerView(_hypervisor));
         var context = new RecoveryContext(_config, _machine.EventLoop, _machine.Iommu, _hub,
-            new OwnerDirectoryView(_hypervisor, _machine.StreamIdOf), _notifier, timeline, _snapshots, capabilities, options);
+            new OwnerDirectoryView(_hypervisor, _machine.StreamIdOf), _notifier, timeline, _snapshots, capabilities, options) { InterruptState = new HypervisorInterruptState(_hypervisor) };
         _coordinator = new RecoveryCoordinator(context, _views);
         _hypervisor.RecoveryHooks = new RecoveryHooksView(_coordinator);
         var intake = new ErrorIntake(timeline, new CorrectableErrorLimiter(10, SimTime.FromSeconds(1)), _coordinator);

@@ -10,8 +10,9 @@ namespace Bridgekeeper.Cli.Simulation.Invariants;
 /// "did not quiesce in time" with <c>timed_out</c>), or by an <c>owner-vote</c> that timed out
 /// (<c>timedOut</c>/<c>timed_out</c> true, or vote <c>timeout</c>), that gave the device up
 /// (<c>Disconnect</c>) or that says it has no error handler at all (<c>NoAerDriver</c>: there is no
-/// driver I/O to lose, Linux's PCI_ERS_RESULT_NO_AER_DRIVER), or by <c>device-quarantined</c> of that
-/// function from that owner (it is no longer the owner). Owners are tracked per function, and a
+/// driver I/O to lose, Linux's PCI_ERS_RESULT_NO_AER_DRIVER), or by <c>device-quarantined</c> (the
+/// function was taken from that owner, which was told, and its DMA blocked; a quarantine logged for another
+/// domain releases nothing). Owners are tracked per function, and a
 /// reset only waits for functions below its bridge (<see cref="SimulationObservations.IsBelow"/>), so
 /// two recoveries of disjoint scopes running at once do not hold each other up.
 /// </summary>
@@ -43,7 +44,7 @@ public sealed class ResetAfterOwnersQuiesced : IInvariant
                     // no I/O left on it for a reset to lose, so it no longer holds the reset up.
                     waiting.Remove(device);
                     break;
-                case EventKinds.SbrAssert:
+                case EventKinds.SbrAssert or EventKinds.FlrInitiated: // an FLR is the reset of a one-function scope
                     pending.Clear();
                     foreach (var (f, d) in waiting)
                         if (InScope(observed, device, f) && !pending.Contains(d)) pending.Add(d);
@@ -51,7 +52,7 @@ public sealed class ResetAfterOwnersQuiesced : IInvariant
                     {
                         pending.Sort((a, b) => a.Value.CompareTo(b.Value));
                         breaks.Add(new InvariantBreak(Name, e.Time, e.Device,
-                            $"SBR asserted while {string.Join(", ", pending)} had not quiesced or timed out"));
+                            $"{(e.Kind == EventKinds.SbrAssert ? "SBR asserted" : "FLR initiated")} while {string.Join(", ", pending)} had not quiesced or timed out"));
                     }
                     break;
                 case EventKinds.RecoveryComplete or EventKinds.RecoveryFailed:

@@ -59,6 +59,10 @@ public static class RecoveryInvariants
         }
     }
 
+    /// <summary>On the simulator: no config request of recovery reached a function before it was ready (the Vendor ID poll aside).</summary>
+    public static void AssertNoEarlyConfigRequest(this SimulatedRecoveryRig rig) =>
+        Assert.True(rig.Config.Violations.Count == 0, string.Join("\n", rig.Config.Violations));
+
     public static void NoConfigRequestBeforeReady(RecoveryRig rig) =>
         Assert.True(rig.Fabric.Violations.Count == 0, string.Join("\n", rig.Fabric.Violations));
 

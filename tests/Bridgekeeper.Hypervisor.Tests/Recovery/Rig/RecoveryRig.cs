@@ -62,7 +62,7 @@ public sealed class RecoveryRig : IDisposable
         Capabilities = new CapabilityCache(Fabric);
         Notifier = new GuestErrorNotifier(VirtualPci);
         Snapshots = new ConfigSnapshotStore(Fabric, Capabilities, Options.AerNative);
-        var context = new RecoveryContext(Fabric, Loop, Iommu, Hub, Owners, Notifier, Timeline, Snapshots, Capabilities, Options);
+        var context = Context = new RecoveryContext(Fabric, Loop, Iommu, Hub, Owners, Notifier, Timeline, Snapshots, Capabilities, Options);
         // The topology snapshot the hypervisor would hold, built from the same config spaces.
         Topology = PciTopology.FromFunctions(new[] { Rp1, Rp2, A, B, C, D }.Select(f => new FunctionConfig(f, Fabric[f].Config)));
         View = new TopologyRecoveryView(() => Topology);
@@ -104,6 +104,7 @@ public sealed class RecoveryRig : IDisposable
     public GuestErrorNotifier Notifier { get; }
     public ConfigSnapshotStore Snapshots { get; }
     public RecoveryCoordinator Coordinator { get; }
+    public RecoveryContext Context { get; }
     public ErrorIntake Intake { get; }
     public NativeAerHandler Native { get; }
     public GhesErrorHandler Ghes { get; }
