@@ -131,9 +131,16 @@ public sealed class SimulatedMachine
     public SimFunction FunctionAt(Sbdf address) => Find(address) ?? throw new KeyNotFoundException($"no function at {address}");
 
     /// <summary>Injects one AER error at a function, as QEMU's <c>pcie_aer_inject_error</c> (header dwords as QEMU takes them).</summary>
-    public AerInjectOutcome InjectAerError(Sbdf device, uint status, bool correctable, bool advisory = false, ReadOnlySpan<uint> header = default)
+    public AerInjectOutcome InjectAerError(Sbdf device, uint status, bool correctable, bool advisory = false, ReadOnlySpan<uint> header = default) =>
+        InjectAerError(FunctionAt(device), status, correctable, advisory, header);
+
+    /// <summary>
+    /// Injects one AER error at a function known by identity rather than by a config address, so an error
+    /// aimed at a function that no config request can reach right now (held in reset below a bridge whose
+    /// link is down, removed) still gets its outcome (dropped, with the reason) instead of a lookup failure.
+    /// </summary>
+    public AerInjectOutcome InjectAerError(SimFunction f, uint status, bool correctable, bool advisory = false, ReadOnlySpan<uint> header = default)
     {
-        var f = FunctionAt(device);
         Span<uint> h = stackalloc uint[4];
         header[..Math.Min(4, header.Length)].CopyTo(h);
         return Aer.Inject(f, new AerErrorRecord(status, f.Address.RequesterId.Value, correctable, advisory, header.Length > 0, h[0], h[1], h[2], h[3]));

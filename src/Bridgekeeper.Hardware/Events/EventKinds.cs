@@ -22,4 +22,12 @@ public static class EventKinds
     /// <summary>A recovery taken over, before its reset, by the recovery of a scope that covers it (its functions go on there).</summary>
     public const string RecoveryMerged = "recovery-merged";
     public const string DeviceQuarantined = "device-quarantined";
+
+    // Scenario composition.
+    /// <summary>
+    /// An error a scenario injected was not signalled: the function was held in reset, not yet
+    /// Configuration-Ready, removed or absent at that moment (PCIe Base 6.0 §6.6.1, §2.3.1). Shown so a
+    /// scenario's error never disappears without a trace.
+    /// </summary>
+    public const string ErrorDropped = "error-dropped";
 }

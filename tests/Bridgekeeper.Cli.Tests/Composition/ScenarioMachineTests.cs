@@ -73,6 +73,48 @@ public class ScenarioMachineTests
     }
 
     [Fact]
+    public void Errors_injected_while_the_device_is_in_reset_or_not_ready_are_shown_as_dropped()
+    {
+        // A fatal error resets nvme0; correctable errors keep arriving every 1 ms through the whole recovery.
+        var s = ScenarioLoader.Parse("""
+            platform: arm-server
+            domains:
+              - name: storage
+                id: 1
+                notify: b
+                driver: cooperative
+                quiesce: 2ms
+            assign:
+              - device: nvme0
+                to: storage
+            errors:
+              - at: 20ms
+                device: nvme0
+                error: MALF_TLP
+              - at: 10ms
+                device: nvme0
+                error: RCVR
+                count: 300
+                every: 1ms
+            runFor: 1s
+            """, "dropped.yaml");
+        var events = ScenarioMachine.Run(s, 1).Events;
+        var nvme = events.First(e => e.Kind == EventKinds.ErrorDetected).Device!.Value;
+        var assert = events.First(e => e.Kind == EventKinds.SbrAssert);
+        var deassert = events.First(e => e.Kind == EventKinds.SbrDeassert);
+        var ready = events.First(e => e.Kind == EventKinds.DeviceReady && e.Device == nvme);
+        var dropped = events.Where(e => e.Kind == EventKinds.ErrorDropped).ToList();
+        Assert.NotEmpty(dropped);
+        Assert.All(dropped, e => Assert.Equal(nvme, e.Device));
+        // Every dropped injection falls inside the reset window, with the reason the simulator gave; none outside it.
+        Assert.All(dropped, e => Assert.True(e.Time >= assert.Time && e.Time <= ready.Time, $"dropped at {e.Time}"));
+        Assert.Contains(dropped, e => e.Time < deassert.Time && EventDetails.GetString(e, "reason") == "HeldInReset");
+        Assert.Contains(dropped, e => e.Time > deassert.Time && EventDetails.GetString(e, "reason") == "NotReady");
+        // The SBR hold is at least 1 ms, so at least one of the 1 ms-spaced injections fell into it.
+        Assert.True(dropped.Count(e => e.Time < deassert.Time) >= 1);
+    }
+
+    [Fact]
     public void A_device_name_the_platform_does_not_have_is_bad_input_with_its_line()
     {
         var s = ScenarioLoader.Parse("domains:\n  - name: g\nassign:\n  - device: nvme9\n    to: g\n", "x.yaml");

@@ -362,30 +362,41 @@ public sealed class ScenarioMachine
             var device = Resolve(e.Device);
             bool correctable = e.Severity == ErrorSeverity.Correctable;
             int remaining = e.Count;
+            // The function as booted: while a reset holds it, no config request reaches it, yet the error
+            // must still meet it (and be dropped by it, with the reason), not vanish in a failed lookup.
+            var booted = _machine.Find(device);
             void Inject()
             {
-                if (_machine.Find(device) is { Removed: false })
+                var target = _machine.Find(device) is { Removed: false } routed ? routed : booted;
+                var outcome = AerInjectOutcome.Removed;
+                if (target is not null)
                 {
-                    SetSeverity(device, e);
-                    _machine.InjectAerError(device, e.StatusBits, correctable);
+                    SetSeverity(target, e);
+                    outcome = _machine.InjectAerError(target, e.StatusBits, correctable);
                 }
+                if (outcome != AerInjectOutcome.Injected) ReportDropped(device, target is null ? "Absent" : outcome.ToString());
                 if (--remaining > 0) loop.Schedule(e.Every, Inject, "inject");
             }
             loop.ScheduleAt(t0 + e.At, Inject, "inject");
         }
     }
 
+    // The simulator drops an error that a function in reset or not yet ready cannot log (it says so in its
+    // result); the timeline shows it, so an expectation that depended on that error can be understood.
+    private void ReportDropped(Sbdf device, string reason) =>
+        _sink.Emit(TimelineEvent.Of(_machine.EventLoop.Now, EventKinds.ErrorDropped, device, null,
+            $"injected error not signalled ({reason})", new KeyValuePair<string, object?>("reason", reason)));
+
     // The scenario's severity wins over the device's Uncorrectable Error Severity register (§7.8.4.4):
     // the register is set as the scenario says before the error is signalled.
-    private void SetSeverity(Sbdf device, ErrorInjectionSpec e)
+    // A function no config request can reach (in reset, link down) keeps its register: the error is dropped there anyway.
+    private void SetSeverity(SimFunction f, ErrorInjectionSpec e)
     {
-        if (e.Severity == ErrorSeverity.Correctable) return;
-        var f = _machine.FunctionAt(device);
-        if (f.AerCapability == 0) return;
+        if (e.Severity == ErrorSeverity.Correctable || f.AerCapability == 0 || _machine.Find(f.Address) != f) return;
         int at = f.AerCapability + AerCapability.UncorrectableSeverity;
         uint severity = f.Config.ReadUInt32(at);
         uint wanted = e.Severity == ErrorSeverity.Fatal ? severity | e.StatusBits : severity & ~e.StatusBits;
-        if (wanted != severity) _machine.Config.Write(device, at, 4, wanted);
+        if (wanted != severity) _machine.Config.Write(f.Address, at, 4, wanted);
     }
 
     public Sbdf Resolve(DeviceRef d)
