@@ -13,6 +13,15 @@ public class SimulatedMachinePassthroughTests
 {
     private static readonly DomainId Guest = new(1);
 
+    // The hardware domain enables two VFs on the ConnectX-5 before it reports; they exist 100 ms later (SR-IOV §9.3.3.3.1).
+    private static void EnableTwoConnectX5Vfs(SimulatedMachine m)
+    {
+        var pf = m["cx5"];
+        m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.NumVfs, 2, 2);
+        m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.Control, 2, SriovCapability.VfEnable | SriovCapability.VfMemorySpaceEnable);
+        m.EventLoop.RunUntil(m.EventLoop.Now + SimTime.FromMilliseconds(100));
+    }
+
     private static (SimulatedMachine Machine, Bridgekeeper.Hypervisor.Hypervisor Hypervisor, ListEventSink Events) Boot(Action<SimulatedMachine>? beforeReports = null)
     {
         var machine = SimulatedMachine.Create(BuiltInPlatforms.ArmServer);
@@ -164,13 +173,7 @@ public class SimulatedMachinePassthroughTests
     [Fact]
     public void A_virtual_function_shows_the_guest_the_pf_vendor_id_and_the_sriov_vf_device_id()
     {
-        var (machine, hypervisor, _) = Boot(m =>
-        {
-            var pf = m["cx5"];
-            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.NumVfs, 2, 2);
-            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.Control, 2, SriovCapability.VfEnable | SriovCapability.VfMemorySpaceEnable);
-            m.EventLoop.RunUntil(m.EventLoop.Now + SimTime.FromMilliseconds(100));
-        });
+        var (machine, hypervisor, _) = Boot(EnableTwoConnectX5Vfs);
         var cx5 = machine["cx5"];
         var vf = cx5.VirtualFunctions[0].Address;
         Assert.Equal(0xFFFF_FFFFu, machine.Config.Read(vf, 0, 4)); // §9.3.4.1.1-2: the hardware VF reads all ones
@@ -186,13 +189,7 @@ public class SimulatedMachinePassthroughTests
     [Fact]
     public void A_virtual_function_gets_its_slice_of_the_pf_vf_bars()
     {
-        var (machine, hypervisor, _) = Boot(m =>
-        {
-            var pf = m["cx5"];
-            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.NumVfs, 2, 2);
-            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.Control, 2, SriovCapability.VfEnable | SriovCapability.VfMemorySpaceEnable);
-            m.EventLoop.RunUntil(m.EventLoop.Now + SimTime.FromMilliseconds(100));
-        });
+        var (machine, hypervisor, _) = Boot(EnableTwoConnectX5Vfs);
         var cx5 = machine["cx5"];
         var vf1 = cx5.VirtualFunctions[1].Address;
         int vfBar0 = cx5.SriovCapability + SriovCapability.VfBar0;
@@ -215,13 +212,7 @@ public class SimulatedMachinePassthroughTests
     [Fact]
     public void The_hardware_domain_cannot_disable_or_move_the_vfs_of_a_pf_while_a_guest_owns_one()
     {
-        var (machine, hypervisor, events) = Boot(m =>
-        {
-            var pf = m["cx5"];
-            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.NumVfs, 2, 2);
-            m.Config.Write(pf.Address, pf.SriovCapability + SriovCapability.Control, 2, SriovCapability.VfEnable | SriovCapability.VfMemorySpaceEnable);
-            m.EventLoop.RunUntil(m.EventLoop.Now + SimTime.FromMilliseconds(100));
-        });
+        var (machine, hypervisor, events) = Boot(EnableTwoConnectX5Vfs);
         var cx5 = machine["cx5"];
         int sriov = cx5.SriovCapability;
         var vf1 = cx5.VirtualFunctions[1].Address;
