@@ -15,9 +15,6 @@ namespace Bridgekeeper.Hypervisor.Recovery;
 /// </summary>
 public static class DeviceReadinessStatus
 {
-    public const uint LinkCap2DrsSupported = 1u << 31;
-    public const ushort LinkSta2DrsMessageReceived = 0x8000;
-
     /// <summary>Whether <paramref name="port"/> and the function 0 below it both support DRS.</summary>
     public static bool Usable(IConfigAccess config, CapabilityCache caps, Sbdf port)
     {
@@ -30,11 +27,11 @@ public static class DeviceReadinessStatus
 
     /// <summary>Clears a stale DRS Message Received (RW1C) so that the bit afterwards speaks of this reset only.</summary>
     public static void Clear(IConfigAccess config, Sbdf port, int pcie) =>
-        config.Write(port, pcie + PciExpressCapability.LinkStatus2, 2, LinkSta2DrsMessageReceived);
+        config.Write(port, pcie + PciExpressCapability.LinkStatus2, 2, PciExpressCapability.LinkSta2DrsMessageReceived);
 
     public static bool Received(IConfigAccess config, Sbdf port, int pcie) =>
-        (config.Read(port, pcie + PciExpressCapability.LinkStatus2, 2) & LinkSta2DrsMessageReceived) != 0;
+        (config.Read(port, pcie + PciExpressCapability.LinkStatus2, 2) & PciExpressCapability.LinkSta2DrsMessageReceived) != 0;
 
     private static bool Supports(IConfigAccess config, Sbdf function, int pcie) =>
-        (config.Read(function, pcie + PciExpressCapability.LinkCapabilities2, 4) & LinkCap2DrsSupported) != 0;
+        (config.Read(function, pcie + PciExpressCapability.LinkCapabilities2, 4) & PciExpressCapability.LinkCap2DrsSupported) != 0;
 }

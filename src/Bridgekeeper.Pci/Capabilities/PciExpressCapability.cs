@@ -64,6 +64,12 @@ public static class PciExpressCapability
     // Device Control 2 bit 5: ARI Forwarding Enable (§7.5.3.16).
     public const ushort DevCtl2AriForwarding = 0x0020;
 
+    /// <summary>Link Capabilities 2 bit 31: DRS Supported (§7.5.3.18).</summary>
+    public const uint LinkCap2DrsSupported = 1u << 31;
+
+    /// <summary>Link Status 2 bit 15: DRS Message Received, RW1C (§7.5.3.20).</summary>
+    public const ushort LinkSta2DrsMessageReceived = 0x8000;
+
     public static RegisterLayout Layout(PciePortType portType, bool slotImplemented)
     {
         bool hasLink = portType is not (PciePortType.RCiEP or PciePortType.RCEC);

@@ -15,8 +15,6 @@ namespace Bridgekeeper.Platform;
 /// </summary>
 internal sealed class DrsSignalling(SimGic gic)
 {
-    private const uint LinkCap2DrsSupported = 1u << 31;
-    private const ushort LinkStatus2DrsReceived = 0x8000;
     private const int SignalingControlShift = 14;
     private const int DrsInterruptEnabled = 0b01;
     private const int DrsToFrs = 0b10;
@@ -29,7 +27,7 @@ internal sealed class DrsSignalling(SimGic gic)
 
     /// <summary>Whether a port or device advertises DRS Supported.</summary>
     public static bool Supports(SimFunction f) =>
-        f.IsPcie && (f.Config.ReadUInt32(f.PcieCapability + Pcie.LinkCapabilities2) & LinkCap2DrsSupported) != 0;
+        f.IsPcie && (f.Config.ReadUInt32(f.PcieCapability + Pcie.LinkCapabilities2) & Pcie.LinkCap2DrsSupported) != 0;
 
     /// <summary>Whether the component below a downstream port sends a DRS Message (its function 0 supports DRS).</summary>
     public static bool SentFrom(SimBus below) => below.At(0) is { Removed: false } f && Supports(f);
@@ -40,8 +38,8 @@ internal sealed class DrsSignalling(SimGic gic)
         Received.Add((now, port));
         var c = port.Config;
         int status = port.PcieCapability + Pcie.LinkStatus2;
-        bool rising = (c.ReadUInt16(status) & LinkStatus2DrsReceived) == 0;
-        c.SetBits(status, 2, LinkStatus2DrsReceived);
+        bool rising = (c.ReadUInt16(status) & Pcie.LinkSta2DrsMessageReceived) == 0;
+        c.SetBits(status, 2, Pcie.LinkSta2DrsMessageReceived);
         int control = c.ReadUInt16(port.PcieCapability + Pcie.LinkControl) >> SignalingControlShift & 0b11;
         if (control == DrsToFrs) { Frs?.Send(port, FrsReason.DrsMessageReceived); return; }
         if (!rising || control != DrsInterruptEnabled || !RootPortInterrupts.MessageSignalled(port)) return;
