@@ -11,9 +11,6 @@ namespace Bridgekeeper.Hypervisor.Recovery;
 /// </summary>
 public sealed partial class RecoveryProcess
 {
-    /// <summary>FRS Reason "VF Enabled" (PCIe Base 6.0 §2.2.8.6.3).</summary>
-    private const uint FrsReasonVfEnabled = 0b0100;
-
     /// <summary>
     /// Function Readiness Status (§6.22.2): a PF that supports FRS (Device Capabilities 2 bit 31)
     /// sends an FRS Message, reason VF Enabled, once its VFs are ready; the Root Port records it in its
@@ -29,7 +26,7 @@ public sealed partial class RecoveryProcess
         {
             if (p.Fate != ParticipantFate.Active || !_pfOfVf.TryGetValue(p.Function, out var pf) || !pf.Ready || pf.Fate != ParticipantFate.Active) continue;
             if (_ctx.Capabilities.Of(pf.Function).PciExpress is not int pp
-                || (_ctx.Config.Read(pf.Function, pp + PciExpressCapability.DeviceCapabilities2, 4) & (1u << 31)) == 0) return null;
+                || (_ctx.Config.Read(pf.Function, pp + PciExpressCapability.DeviceCapabilities2, 4) & PciExpressCapability.DevCap2FrsSupported) == 0) return null;
             waiting.Add(pf.Function.RequesterId.Value);
         }
         return waiting.Count > 0 ? waiting : null;
@@ -48,7 +45,7 @@ public sealed partial class RecoveryProcess
             uint entry = _ctx.Config.Read(Scope.Bridge, frs + FrsQueueingCapability.MessageQueue, 4);
             if (entry == 0) break;
             _ctx.Config.Write(Scope.Bridge, frs + FrsQueueingCapability.MessageQueue, 4, 0);
-            if (((entry >> 16) & 0xF) == FrsReasonVfEnabled) waiting.Remove((ushort)entry);
+            if (FrsQueueingCapability.ReasonOf(entry) == FrsQueueingCapability.ReasonVfEnabled) waiting.Remove((ushort)entry);
         }
         if (waiting.Count == 0)
         {

@@ -28,6 +28,20 @@ public static class FrsQueueingCapability
     /// <summary>Control bit 0: interrupt when Message Received or Overflow goes from 0 to 1.</summary>
     public const ushort InterruptEnable = 0x0001;
 
+    /// <summary>FRS Reason of an FRS Message (§2.2.8.6.3): DRS Message Received.</summary>
+    public const int ReasonDrsMessageReceived = 0b0001;
+    /// <summary>FRS Reason: D3hot→D0 transition completed.</summary>
+    public const int ReasonD3HotToD0 = 0b0010;
+    /// <summary>FRS Reason: FLR completed.</summary>
+    public const int ReasonFlrCompleted = 0b0011;
+    /// <summary>FRS Reason: VF Enabled (the PF's VFs are ready).</summary>
+    public const int ReasonVfEnabled = 0b0100;
+    /// <summary>FRS Reason: VF Disabled.</summary>
+    public const int ReasonVfDisabled = 0b0101;
+
+    /// <summary>Message Queue bits 19:16: the FRS Reason.</summary>
+    public static int ReasonOf(uint queueRegister) => (int)(queueRegister >> 16) & 0xF;
+
     /// <summary>Message Queue: bits 15:0 Function ID (Requester ID), 19:16 FRS Reason, 31:20 queue depth.</summary>
     public static uint QueueRegister(ushort requesterId, int reason, int depth) => requesterId | (uint)(reason & 0xF) << 16 | (uint)(depth & 0xFFF) << 20;
 

@@ -64,6 +64,9 @@ public static class PciExpressCapability
     // Device Control 2 bit 5: ARI Forwarding Enable (§7.5.3.16).
     public const ushort DevCtl2AriForwarding = 0x0020;
 
+    /// <summary>Device Capabilities 2 bit 31: FRS Supported (§7.5.3.15).</summary>
+    public const uint DevCap2FrsSupported = 1u << 31;
+
     /// <summary>Link Capabilities 2 bit 31: DRS Supported (§7.5.3.18).</summary>
     public const uint LinkCap2DrsSupported = 1u << 31;
 

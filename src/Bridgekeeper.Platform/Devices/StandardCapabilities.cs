@@ -44,7 +44,7 @@ public static class StandardCapabilities
             b.U16(at + Pcie.RootCapabilities, 0x0001); // RRS Software Visibility (§7.5.3.13)
         // Device Capabilities 2: Completion Timeout ranges A-D, ARI Forwarding for downstream ports,
         // FRS Supported (bit 31, §7.5.3.15).
-        uint devCap2 = 0xFu | (ari && type is PciePortType.RootPort or PciePortType.DownstreamPort ? 1u << 5 : 0) | (frs ? 1u << 31 : 0);
+        uint devCap2 = 0xFu | (ari && type is PciePortType.RootPort or PciePortType.DownstreamPort ? 1u << 5 : 0) | (frs ? Pcie.DevCap2FrsSupported : 0);
         b.U32(at + Pcie.DeviceCapabilities2, devCap2);
         return at;
     }

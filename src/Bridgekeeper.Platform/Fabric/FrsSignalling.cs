@@ -21,7 +21,6 @@ namespace Bridgekeeper.Platform;
 /// </summary>
 internal sealed class FrsSignalling(SimGic gic, EventLoop loop)
 {
-    private const uint DevCap2FrsSupported = 1u << 31;
 
     /// <summary>RCEC collecting for RCiEPs of a segment (set by the machine).</summary>
     public Func<uint, SimFunction?>? EventCollectorOf { get; set; }
@@ -30,7 +29,7 @@ internal sealed class FrsSignalling(SimGic gic, EventLoop loop)
     public List<FrsMessage> Sent { get; } = [];
 
     public static bool Supports(SimFunction f) =>
-        f.IsPcie && (f.Config.ReadUInt32(f.PcieCapability + Pcie.DeviceCapabilities2) & DevCap2FrsSupported) != 0;
+        f.IsPcie && (f.Config.ReadUInt32(f.PcieCapability + Pcie.DeviceCapabilities2) & Pcie.DevCap2FrsSupported) != 0;
 
     /// <summary>Sends an FRS Message from <paramref name="f"/> now, if the function supports FRS.</summary>
     public void Send(SimFunction f, FrsReason reason)
