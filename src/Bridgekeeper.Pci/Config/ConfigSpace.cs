@@ -44,6 +44,18 @@ public sealed class ConfigSpace
     }
 
     /// <summary>
+    /// As <see cref="Create"/>, taking ownership of <paramref name="initial"/> as the current bytes (the
+    /// caller must not keep or change it): one copy for the reset defaults instead of two. Builders that
+    /// fill a fresh array (ECAM snapshots, vPCI shadows) use it so a 4 KiB space costs 8 KiB, not 12.
+    /// </summary>
+    public static ConfigSpace Adopt(byte[] initial, ConfigAttributes attributes)
+    {
+        if (initial.Length != attributes.Size)
+            throw new ArgumentException($"content is {initial.Length} bytes but attributes cover {attributes.Size}", nameof(initial));
+        return new ConfigSpace(initial, (byte[])initial.Clone(), attributes);
+    }
+
+    /// <summary>
     /// A config space whose attributes are compiled from its own content (header and capabilities).
     /// The compilation happens on first use of <see cref="Attributes"/> (a write or a reset), so an
     /// import of ten thousand functions that are only read never pays for it.
