@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -50,8 +51,21 @@ public sealed class ErrorIntake(DurableTimeline timeline, CorrectableErrorLimite
     /// <summary>Stores a firmware record that is malformed or a repeat: kept for the record, never acted on.</summary>
     public long RecordInvalid(ushort ghesSource, ReadOnlySpan<byte> raw, string why)
     {
-        string json = JsonSerializer.Serialize(new Dictionary<string, string> { ["rejected"] = why });
-        return timeline.RasLog.AppendError(new RasErrorRecord(timeline.Clock.Now, $"ghes:{ghesSource}", null, ErrorSeverity.NonFatal, raw.ToArray(), json));
+        return timeline.RasLog.AppendError(new RasErrorRecord(timeline.Clock.Now, $"ghes:{ghesSource}", null, ErrorSeverity.NonFatal, raw.ToArray(), RejectedJson(why)));
+    }
+
+    // {"rejected":why} written directly: the same text the serializer gives for a one-entry dictionary
+    // (same default encoder), without its reflection metadata or the dictionary.
+    public static string RejectedJson(string why)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 + why.Length * 2);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("rejected", why);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private ErrorReport Record(ErrorOrigin origin, DeviceErrorLog log, ReadOnlySpan<byte> raw, ushort? ghesSource, long suppressedBefore)

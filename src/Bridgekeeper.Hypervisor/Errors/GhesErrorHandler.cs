@@ -34,9 +34,15 @@ public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIn
         if (BinaryPrimitives.ReadUInt32LittleEndian(header) == 0) return false;
 
         string name = $"GHES source {source.SourceId} block at 0x{blockAddress:x}";
-        // Copy what firmware reserved (bounded by the 64 KiB cap), then validate and walk it exactly
-        // as __ghes_check_estatus / cper_estatus_check do.
-        var copy = new byte[Math.Min(source.ErrorBlockLength, (uint)GenericErrorStatusBlock.MaxLength)];
+        // Validate and walk the record exactly as __ghes_check_estatus / cper_estatus_check do. When the
+        // header's lengths are in bounds, only the record's own bytes (cper_estatus_len) are copied, not
+        // the whole reserved block: the checks never look past that length. Otherwise (and for the
+        // rejected record kept in the RAS log) the copy is all firmware reserved, up to the 64 KiB cap.
+        int reserved = (int)Math.Min(source.ErrorBlockLength, (uint)GenericErrorStatusBlock.MaxLength);
+        long claimed = GenericErrorStatusBlock.EstatusLength(
+            BinaryPrimitives.ReadUInt32LittleEndian(header[4..]), BinaryPrimitives.ReadUInt32LittleEndian(header[8..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(header[12..]));
+        var copy = new byte[claimed >= GenericErrorStatusBlock.HeaderSize && claimed <= reserved ? (int)claimed : reserved];
         memory.Read(blockAddress, copy);
         GenericErrorStatusBlock block;
         var reports = new List<FirmwareAerReport>();
@@ -49,11 +55,16 @@ public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIn
         catch (FirmwareFormatException ex)
         {
             Invalid++;
+            if (copy.Length != reserved)
+            {
+                copy = new byte[reserved];
+                memory.Read(blockAddress, copy);
+            }
             Release(source, blockAddress);
             intake.RecordInvalid(source.SourceId, copy, ex.Message);
             return true;
         }
-        var record = copy.AsSpan(0, block.Length).ToArray();
+        var record = block.Length == copy.Length ? copy : copy.AsSpan(0, block.Length).ToArray();
         bool duplicate = duplicates.IsDuplicate(record, clock.Now);
         Release(source, blockAddress);
         Processed++;

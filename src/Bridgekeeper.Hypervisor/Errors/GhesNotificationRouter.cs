@@ -75,6 +75,14 @@ public sealed class GhesNotificationRouter(GhesErrorHandler handler, IInterruptC
         foreach (var s in sources) handler.Poll(s);
     }
 
-    private void SchedulePoll(GhesSourceDescriptor s) =>
-        timers.Schedule(SimTime.FromMilliseconds(s.PollIntervalMs), () => { handler.Poll(s); SchedulePoll(s); }, $"ghes-poll-{s.SourceId}");
+    // One callback, interval and timer name per polled source, made once: a poll re-arms the timer
+    // every interval for the whole run, so nothing is formatted or allocated per poll.
+    private void SchedulePoll(GhesSourceDescriptor s)
+    {
+        var interval = SimTime.FromMilliseconds(s.PollIntervalMs);
+        string name = $"ghes-poll-{s.SourceId}";
+        Action? poll = null;
+        poll = () => { handler.Poll(s); timers.Schedule(interval, poll!, name); };
+        timers.Schedule(interval, poll, name);
+    }
 }

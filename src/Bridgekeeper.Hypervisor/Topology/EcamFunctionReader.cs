@@ -19,10 +19,14 @@ public static class EcamFunctionReader
 
     public static ConfigSpace Read(IConfigAccess ecam, Sbdf function)
     {
+        // Read the header into a conventional-sized array first: a conventional function then needs no
+        // 4 KiB buffer at all, and the space adopts the array (rebuilds read every function again).
+        var conventional = new byte[ConfigSpace.ConventionalSize];
+        for (int offset = 0; offset < ConfigSpace.ConventionalSize; offset += 4) Put(conventional, offset, ecam.Read(function, offset, 4));
+        bool pcie = CapabilityList.FindStandard(conventional, CapabilityId.PciExpress) is not null;
+        if (!pcie) return ConfigSpace.Adopt(conventional, ReadOnlyConventional);
         var bytes = new byte[ConfigSpace.ExtendedSize];
-        for (int offset = 0; offset < ConfigSpace.ConventionalSize; offset += 4) Put(bytes, offset, ecam.Read(function, offset, 4));
-        bool pcie = CapabilityList.FindStandard(bytes.AsSpan(0, ConfigSpace.ConventionalSize), CapabilityId.PciExpress) is not null;
-        if (!pcie) return ConfigSpace.Create(bytes.AsSpan(0, ConfigSpace.ConventionalSize), ReadOnlyConventional);
+        conventional.CopyTo(bytes, 0);
         int where = CapabilityList.ExtendedListStart;
         for (int ttl = CapabilityList.MaxExtendedEntries; ttl > 0 && where >= CapabilityList.ExtendedListStart && where <= ConfigSpace.ExtendedSize - 4; ttl--)
         {
@@ -39,7 +43,7 @@ public static class EcamFunctionReader
             for (int o = 4; o < length && where + o <= ConfigSpace.ExtendedSize - 4; o += 4) Put(bytes, where + o, ecam.Read(function, where + o, 4));
             where = (int)(header >> 20) & ~3;
         }
-        return ConfigSpace.Create(bytes, ReadOnlyExtended);
+        return ConfigSpace.Adopt(bytes, ReadOnlyExtended);
     }
 
     private static void Put(byte[] bytes, int offset, uint value) =>

@@ -15,7 +15,7 @@ public abstract class VirtualFunction
     protected VirtualFunction(Sbdf virtualAddress)
     {
         VirtualAddress = virtualAddress;
-        Shadow = ConfigSpace.Create(new byte[ConfigSpace.ExtendedSize], ShadowAttributes);
+        Shadow = ConfigSpace.Adopt(new byte[ConfigSpace.ExtendedSize], ShadowAttributes);
         Registers = new VirtualRegisterTable(Shadow);
     }
 

@@ -22,7 +22,11 @@ public sealed class ConfigSpace
     public const int ExtendedSize = 4096;
 
     private readonly byte[] _bytes;
-    private readonly byte[] _defaults;
+    private byte[] _defaults;
+    // True while _defaults is the very array _bytes is (an adopted space nobody has changed yet): the
+    // first store or write gives the defaults their own copy. Snapshots that are only read (the
+    // hypervisor's ECAM topology, rebuilt after every report) so never pay for a second 4 KiB array.
+    private bool _defaultsShared;
     private ConfigAttributes? _attributes;
 
     private ConfigSpace(byte[] bytes, byte[] defaults, ConfigAttributes? attributes)
@@ -41,6 +45,26 @@ public sealed class ConfigSpace
         if (initial.Length != attributes.Size)
             throw new ArgumentException($"content is {initial.Length} bytes but attributes cover {attributes.Size}", nameof(initial));
         return new ConfigSpace(initial.ToArray(), initial.ToArray(), attributes);
+    }
+
+    /// <summary>
+    /// As <see cref="Create"/>, taking ownership of <paramref name="initial"/> as the current bytes (the
+    /// caller must not keep or change it). The reset defaults are copied only when the space first
+    /// changes, so builders that fill a fresh array (ECAM snapshots, vPCI shadows) allocate 4 KiB for a
+    /// PCIe space that is only read, not 12.
+    /// </summary>
+    public static ConfigSpace Adopt(byte[] initial, ConfigAttributes attributes)
+    {
+        if (initial.Length != attributes.Size)
+            throw new ArgumentException($"content is {initial.Length} bytes but attributes cover {attributes.Size}", nameof(initial));
+        return new ConfigSpace(initial, initial, attributes) { _defaultsShared = true };
+    }
+
+    private void UnshareDefaults()
+    {
+        if (!_defaultsShared) return;
+        _defaults = (byte[])_bytes.Clone();
+        _defaultsShared = false;
     }
 
     /// <summary>
@@ -94,6 +118,7 @@ public sealed class ConfigSpace
     public void Write(int offset, int size, uint value)
     {
         CheckAccess(offset, size);
+        UnshareDefaults();
         var rw = Attributes.Writable;
         var w1c = Attributes.WriteOneToClear;
         for (int i = 0; i < size; i++)
@@ -111,6 +136,7 @@ public sealed class ConfigSpace
     public void Store(int offset, int size, uint value)
     {
         CheckAccess(offset, size);
+        UnshareDefaults();
         for (int i = 0; i < size; i++)
             _bytes[offset + i] = (byte)(value >> (i * 8));
     }
@@ -138,6 +164,8 @@ public sealed class ConfigSpace
     /// </summary>
     public void Reset(ResetKind kind)
     {
+        // Shared defaults mean nothing has changed since adoption: either reset leaves the bytes as they are.
+        if (_defaultsShared) return;
         if (kind == ResetKind.Fundamental)
         {
             _defaults.CopyTo(_bytes, 0);
