@@ -76,8 +76,11 @@ public sealed class SimulateCommand : Command<SimulateCommand.Settings>
         if (runs < 1) throw new ArgumentException("--runs must be at least 1");
         ulong seed = settings.Seed ?? 1;
         var campaign = new CampaignRunner(seed);
+        // A single run is a replay (the command a break names): its whole timeline is printed before the summary.
+        ScenarioRun? replayed = null;
+        Action<ScenarioRun>? keep = runs == 1 ? r => replayed = r : null;
         CampaignSummary summary;
-        if (!settings.Json && !Console.IsOutputRedirected)
+        if (!settings.Json && !Console.IsOutputRedirected && runs > 1)
         {
             summary = null!;
             AnsiConsole.Progress().Start(ctx =>
@@ -88,17 +91,26 @@ public sealed class SimulateCommand : Command<SimulateCommand.Settings>
         }
         else
         {
-            summary = campaign.Run(runs, null);
+            summary = campaign.Run(runs, null, keep);
         }
         if (settings.Json)
         {
             using var stdout = Console.OpenStandardOutput();
             using var writer = new EventJsonWriter(stdout);
+            if (replayed is not null) foreach (var e in replayed.Events) writer.Write(e);
             writer.WriteObject(j => CampaignJson.Write(j, summary));
         }
         else
         {
-            CampaignTable.Write(AnsiConsole.Console, summary);
+            var console = AnsiConsole.Console;
+            if (replayed is not null)
+            {
+                if (Console.IsOutputRedirected) console.Profile.Width = 400;
+                console.MarkupLine($"[bold]Bridgekeeper[/] replaying campaign run seed {seed}: [bold]{Markup.Escape(replayed.Scenario.Name)}[/] on {Markup.Escape(replayed.Scenario.Platform.BuiltInName ?? "")}");
+                TerminalTimeline.Write(console, replayed.Events);
+                TerminalTimeline.WriteSummary(console, replayed.Summary, campaignRun: true);
+            }
+            CampaignTable.Write(console, summary);
         }
         return summary.InvariantBreaks.IsEmpty ? ExitCodes.Success : ExitCodes.InvariantBroken;
     }

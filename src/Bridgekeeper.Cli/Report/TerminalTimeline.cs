@@ -40,7 +40,8 @@ public static class TerminalTimeline
         }
     }
 
-    public static void WriteSummary(IAnsiConsole console, RunSummary s)
+    /// <param name="campaignRun">A replayed campaign run: its failure lines are refused assignments, which a campaign counts but does not fail on.</param>
+    public static void WriteSummary(IAnsiConsole console, RunSummary s, bool campaignRun = false)
     {
         console.WriteLine();
         var table = new Table().Title($"[bold]{Markup.Escape(s.Scenario)}[/] (seed {s.Seed})").AddColumn("").AddColumn("");
@@ -64,7 +65,8 @@ public static class TerminalTimeline
             console.Write(r);
         }
         foreach (var b in s.InvariantBreaks) console.MarkupLine($"[red]invariant broken:[/] {Markup.Escape(b.ToString())}");
-        foreach (var f in s.ExpectationFailures) console.MarkupLine($"[red]expectation failed:[/] {Markup.Escape(f)}");
+        foreach (var f in s.ExpectationFailures)
+            console.MarkupLine(campaignRun ? $"[yellow]assignment refused:[/] {Markup.Escape(f)}" : $"[red]expectation failed:[/] {Markup.Escape(f)}");
     }
 
     private static string ColourOf(string kind) => kind switch

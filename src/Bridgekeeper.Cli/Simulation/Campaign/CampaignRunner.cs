@@ -10,7 +10,8 @@ namespace Bridgekeeper.Cli.Simulation.Campaign;
 /// </summary>
 public sealed class CampaignRunner(ulong firstSeed)
 {
-    public CampaignSummary Run(int runs, Action? progress)
+    /// <param name="onRun">Called with each finished run (a replay prints its timeline from it); not called for a run that crashed.</param>
+    public CampaignSummary Run(int runs, Action? progress, Action<ScenarioRun>? onRun = null)
     {
         int recovered = 0, failed = 0, quarantined = 0, refused = 0;
         var breaks = ImmutableArray.CreateBuilder<(ulong, string, InvariantBreak)>();
@@ -32,6 +33,7 @@ public sealed class CampaignRunner(ulong firstSeed)
                 progress?.Invoke();
                 continue;
             }
+            onRun?.Invoke(run);
             var s = run.Summary;
             foreach (var b in s.InvariantBreaks) breaks.Add((seed, scenario.Platform.BuiltInName ?? "", b));
             refused += s.ExpectationFailures.Length;
