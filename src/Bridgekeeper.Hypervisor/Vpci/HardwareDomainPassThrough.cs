@@ -23,13 +23,20 @@ public sealed class HardwareDomainPassThrough(SerialisedConfigAccess config, Iso
         return config.Read(function, offset, size);
     }
 
+    /// <summary>A block of dword reads (each one valid when the block is whole dwords within 4 KiB), under one lock.</summary>
+    public void ReadBlock(Sbdf function, int offset, Span<byte> destination)
+    {
+        IConfigAccess.CheckBlock(offset, destination.Length);
+        config.ReadBlock(function, offset, destination);
+    }
+
     public void Write(Sbdf function, int offset, int size, uint value)
     {
         if (!IsValid(offset, size)) return;
-        string? refused = config.WithConfigLock(physical =>
+        string? refused = config.WithConfigLock((guard, function, offset, size, value), static (physical, w) =>
         {
-            string? why = guard.Check(physical, function, offset, size, value);
-            if (why is null) physical.Write(function, offset, size, value);
+            string? why = w.guard.Check(physical, w.function, w.offset, w.size, w.value);
+            if (why is null) physical.Write(w.function, w.offset, w.size, w.value);
             return why;
         });
         if (refused is null) return;

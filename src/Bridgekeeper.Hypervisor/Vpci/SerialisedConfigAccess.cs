@@ -45,6 +45,19 @@ public sealed class SerialisedConfigAccess(IConfigAccess physical) : IConfigAcce
         }
     }
 
+    /// <summary>
+    /// Runs a multi-access sequence with the config lock held throughout, its inputs passed as
+    /// <paramref name="state"/> so a per-access caller needs no closure (a static lambda allocates nothing).
+    /// </summary>
+    public T WithConfigLock<TState, T>(TState state, Func<IConfigAccess, TState, T> sequence)
+    {
+        lock (_lock)
+        {
+            Sequences++;
+            return sequence(physical, state);
+        }
+    }
+
     /// <summary>Runs a multi-access sequence with the config lock held throughout.</summary>
     public void WithConfigLock(Action<IConfigAccess> sequence)
     {

@@ -58,27 +58,32 @@ public sealed class PcieFabric : IConfigAccess
     public SimFunction? Route(Sbdf address)
     {
         var host = HostBridgeOf(address.Segment);
-        if (host is null || address.Bus < host.StartBus || address.Bus > host.EndBus) return null;
+        int target = address.Bus;
+        if (host is null || target < host.StartBus || target > host.EndBus) return null;
         var bus = host.RootBus;
         while (true)
         {
-            if (bus.Number == address.Bus) return bus.At(address.DevFn);
-            SimBus? next = null;
-            foreach (var f in bus.Functions)
+            if (bus.Number == target) return bus.At(address.DevFn);
+            SimFunction? claimed = null;
+            // The first bridge (devfn order) whose bus range holds the target claims the request.
+            foreach (var f in bus.Bridges)
             {
-                if (f.SecondaryBus is null || f.Removed || f.InReset) continue;
+                if (f.Removed || f.InReset) continue;
                 var c = f.Config.Bytes;
                 byte secondary = c[ConfigHeader.SecondaryBus], subordinate = c[ConfigHeader.SubordinateBus];
-                if (secondary == 0 || address.Bus < secondary || address.Bus > subordinate) continue;
-                // A downstream port's link must be up for the request to cross it (§2.9.1: link down -> UR).
-                if (f.IsDownstreamPort && !f.LinkUp) return null;
-                // §7.3.1: a downstream port forwards Type 0 requests for Device 0 only unless ARI Forwarding is on.
-                if (address.Bus == secondary && f.IsDownstreamPort && address.Device != 0 && !AriForwarding(f)) return null;
-                next = f.SecondaryBus;
+                if (secondary == 0 || target < secondary || target > subordinate) continue;
+                claimed = f;
                 break;
             }
-            if (next is null) return null;
-            bus = next;
+            if (claimed is null) return null;
+            if (claimed.IsDownstreamPort)
+            {
+                // A downstream port's link must be up for the request to cross it (§2.9.1: link down -> UR).
+                if (!claimed.LinkUp) return null;
+                // §7.3.1: a downstream port forwards Type 0 requests for Device 0 only unless ARI Forwarding is on.
+                if (target == claimed.Config.Bytes[ConfigHeader.SecondaryBus] && address.Device != 0 && !AriForwarding(claimed)) return null;
+            }
+            bus = claimed.SecondaryBus!;
         }
     }
 

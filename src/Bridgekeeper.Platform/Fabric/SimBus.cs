@@ -27,6 +27,13 @@ public sealed class SimBus
     /// <summary>Functions present on the bus, in devfn order.</summary>
     public List<SimFunction> Functions { get; } = [];
 
+    /// <summary>
+    /// The functions with a bus behind them (bridges), in devfn order: the only ones that can claim a
+    /// config request for another bus, so routing looks at these alone. Rebuilt whenever a function is
+    /// attached or detached or gets its secondary bus, the only ways the set changes.
+    /// </summary>
+    internal SimFunction[] Bridges { get; private set; } = [];
+
     public SimFunction? At(int devFn) => _slots[devFn];
 
     public void Attach(SimFunction function, int devFn)
@@ -38,6 +45,7 @@ public sealed class SimBus
         int i = 0;
         while (i < Functions.Count && Functions[i].DevFn < devFn) i++;
         Functions.Insert(i, function);
+        RefreshBridges();
     }
 
     public void Detach(SimFunction function)
@@ -45,5 +53,21 @@ public sealed class SimBus
         if (_slots[function.DevFn] != function) return;
         _slots[function.DevFn] = null;
         Functions.Remove(function);
+        RefreshBridges();
+    }
+
+    internal void RefreshBridges()
+    {
+        int count = 0;
+        foreach (var f in Functions) if (f.SecondaryBus is not null) count++;
+        if (count == 0)
+        {
+            Bridges = [];
+            return;
+        }
+        var bridges = new SimFunction[count];
+        count = 0;
+        foreach (var f in Functions) if (f.SecondaryBus is not null) bridges[count++] = f;
+        Bridges = bridges;
     }
 }

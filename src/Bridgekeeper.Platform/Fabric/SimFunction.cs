@@ -13,6 +13,7 @@ namespace Bridgekeeper.Platform;
 public sealed class SimFunction
 {
     private readonly WriteEffect[] _effects;
+    private SimBus? _secondaryBus;
 
     public SimFunction(string name, ConfigSpace config, FunctionReadiness readiness)
     {
@@ -47,7 +48,15 @@ public sealed class SimFunction
     public byte DevFn { get; internal set; }
 
     /// <summary>The bus behind this bridge, or null for a Type 0 function.</summary>
-    public SimBus? SecondaryBus { get; internal set; }
+    public SimBus? SecondaryBus
+    {
+        get => _secondaryBus;
+        internal set
+        {
+            _secondaryBus = value;
+            Bus?.RefreshBridges();
+        }
+    }
 
     public int PcieCapability { get; }
 
