@@ -168,13 +168,6 @@ public sealed class Hypervisor : IHypervisorEntry
         return (uint)guest.Bridge.Read(device, offset, size);
     }
 
-    /// <summary>The hardware domain's block goes through its pass-through path like its single reads; a guest's is its dword reads.</summary>
-    public void ConfigReadBlock(DomainId domain, Sbdf device, int offset, Span<byte> destination)
-    {
-        if (domain.IsHardwareDomain) _hardwareDomain.ReadBlock(device, offset, destination);
-        else IHypervisorEntry.ReadDwords(this, domain, device, offset, destination);
-    }
-
     public void ConfigWrite(DomainId domain, Sbdf device, int offset, int size, uint value)
     {
         if (domain.IsHardwareDomain)

@@ -23,13 +23,6 @@ public sealed class HardwareDomainPassThrough(SerialisedConfigAccess config, Iso
         return config.Read(function, offset, size);
     }
 
-    /// <summary>A block of dword reads (each one valid when the block is whole dwords within 4 KiB), under one lock.</summary>
-    public void ReadBlock(Sbdf function, int offset, Span<byte> destination)
-    {
-        IConfigAccess.CheckBlock(offset, destination.Length);
-        config.ReadBlock(function, offset, destination);
-    }
-
     public void Write(Sbdf function, int offset, int size, uint value)
     {
         if (!IsValid(offset, size)) return;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Pci;
 
@@ -53,12 +52,9 @@ public sealed class HardwareDomain(IHypervisorEntry hypervisor, IPhysdevOps phys
         foreach (var f in found)
         {
             if (f.PhysicalFunction is not null) continue;
-            var extended = ReadExtended(f.Address);
-            int acs = FindExtended(extended, (ushort)ExtendedCapabilityId.AccessControlServices);
-            int sriov = FindExtended(extended, (ushort)ExtendedCapabilityId.SingleRootIov);
-            if (acs > 0)
+            if (FindExtended(f.Address, (ushort)ExtendedCapabilityId.AccessControlServices) is var acs and > 0)
                 Write(f.Address, acs + 6, 2, Read(f.Address, acs + 6, 2) | (Read(f.Address, acs + 4, 2) & AcsWanted));
-            if (sriov > 0
+            if (FindExtended(f.Address, (ushort)ExtendedCapabilityId.SingleRootIov) is var sriov and > 0
                 && (Read(f.Address, sriov + SriovCapability.Control, 2) & SriovCapability.VfEnable) == 0)
             {
                 uint n = Math.Min(Read(f.Address, sriov + SriovCapability.TotalVfs, 2), (uint)vfsPerPf);
@@ -75,33 +71,17 @@ public sealed class HardwareDomain(IHypervisorEntry hypervisor, IPhysdevOps phys
     /// <summary>One function the scan found.</summary>
     public readonly record struct Found(Sbdf Address, PhysdevDeviceFlags Flags, Sbdf? PhysicalFunction);
 
-    // The header registers the scan uses (Vendor ID, Header Type, Secondary Bus Number) fit in the first 0x1C bytes.
-    private const int HeaderBlock = 0x1C;
-
-    // The scan is single-threaded: one buffer for the extended space of the function being looked at.
-    private readonly byte[] _extended = new byte[ConfigSpace.ExtendedSize - CapabilityList.ExtendedListStart];
-
     private uint Read(Sbdf f, int offset, int size) => hypervisor.ConfigRead(DomainId.Hardware, f, offset, size);
 
     private void Write(Sbdf f, int offset, int size, uint value) => hypervisor.ConfigWrite(DomainId.Hardware, f, offset, size, value);
 
-    /// <summary>
-    /// The function's extended space (100h-FFFh) in one block through the hypervisor, as the capability
-    /// walks see it: the headers are read-only, so a copy taken before a write still finds the same structures.
-    /// </summary>
-    private ReadOnlySpan<byte> ReadExtended(Sbdf f)
-    {
-        hypervisor.ConfigReadBlock(DomainId.Hardware, f, CapabilityList.ExtendedListStart, _extended);
-        return _extended;
-    }
-
     /// <summary>An extended capability's offset, 0 when absent (a conventional function reads 0 or all ones at 100h).</summary>
-    private static int FindExtended(ReadOnlySpan<byte> extended, ushort id)
+    private int FindExtended(Sbdf f, ushort id)
     {
         int at = CapabilityList.ExtendedListStart;
         for (int ttl = 0; ttl < CapabilityList.MaxExtendedEntries && at >= CapabilityList.ExtendedListStart; ttl++)
         {
-            uint header = BinaryPrimitives.ReadUInt32LittleEndian(extended[(at - CapabilityList.ExtendedListStart)..]);
+            uint header = Read(f, at, 4);
             if (header is 0 or 0xFFFF_FFFF) return 0;
             if ((ushort)header == id) return at;
             at = (int)(header >> 20) & ~3;
@@ -109,48 +89,49 @@ public sealed class HardwareDomain(IHypervisorEntry hypervisor, IPhysdevOps phys
         return 0;
     }
 
-    /// <summary>A 16-bit register from the extended space copy; past 4 KiB it reads all ones, as the hypervisor answers such a read.</summary>
-    private static ushort Field(ReadOnlySpan<byte> extended, int offset) =>
-        offset > ConfigSpace.ExtendedSize - 2 ? (ushort)0xFFFF : BinaryPrimitives.ReadUInt16LittleEndian(extended[(offset - CapabilityList.ExtendedListStart)..]);
-
     private void ScanBus(uint segment, byte bus, byte end, List<Found> found, int depth)
     {
         if (depth > 32) return; // a bus-number loop in broken firmware must not hang the scan
-        Span<byte> header = stackalloc byte[HeaderBlock];
         for (int device = 0; device < 32; device++)
         {
             var f0 = new Sbdf(segment, bus, device, 0);
-            hypervisor.ConfigReadBlock(DomainId.Hardware, f0, 0, header);
-            if (BinaryPrimitives.ReadUInt16LittleEndian(header) == 0xFFFF) continue;
-            bool multi = (header[ConfigHeader.HeaderType] & ConfigHeader.MultiFunctionBit) != 0;
+            if ((ushort)Read(f0, ConfigHeader.VendorId, 2) == 0xFFFF) continue;
+            bool multi = (Read(f0, ConfigHeader.HeaderType, 1) & ConfigHeader.MultiFunctionBit) != 0;
             for (int fn = 0; fn < (multi ? 8 : 1); fn++)
             {
                 var a = new Sbdf(segment, bus, device, fn);
-                if (fn != 0) hypervisor.ConfigReadBlock(DomainId.Hardware, a, 0, header);
-                if (BinaryPrimitives.ReadUInt16LittleEndian(header) == 0xFFFF) continue;
+                if ((ushort)Read(a, ConfigHeader.VendorId, 2) == 0xFFFF) continue;
                 found.Add(new Found(a, PhysdevDeviceFlags.None, null));
-                byte headerType = header[ConfigHeader.HeaderType];
-                byte secondary = header[ConfigHeader.SecondaryBus];
-                AddVirtualFunctions(a, ReadExtended(a), found);
-                if ((headerType & 0x7F) != 1) continue;
+                AddVirtualFunctions(a, found);
+                if ((Read(a, ConfigHeader.HeaderType, 1) & 0x7F) != 1) continue;
+                byte secondary = (byte)Read(a, ConfigHeader.SecondaryBus, 1);
                 if (secondary > bus && secondary <= end) ScanBus(segment, secondary, end, found, depth + 1);
             }
         }
     }
 
-    private static void AddVirtualFunctions(Sbdf pf, ReadOnlySpan<byte> extended, List<Found> found)
+    private void AddVirtualFunctions(Sbdf pf, List<Found> found)
     {
-        int at = FindExtended(extended, (ushort)ExtendedCapabilityId.SingleRootIov);
-        if (at == 0) return;
-        if ((Field(extended, at + SriovCapability.Control) & SriovCapability.VfEnable) == 0) return;
-        int count = Field(extended, at + SriovCapability.NumVfs);
-        int offset = Field(extended, at + SriovCapability.FirstVfOffset), stride = Field(extended, at + SriovCapability.VfStride);
-        for (int n = 1; n <= count; n++)
+        int at = CapabilityList.ExtendedListStart;
+        for (int ttl = 0; ttl < CapabilityList.MaxExtendedEntries && at >= CapabilityList.ExtendedListStart; ttl++)
         {
-            int rid = pf.RequesterId.Value + offset + (n - 1) * stride;
-            var vf = Sbdf.FromRequesterId(pf.Segment, new RequesterId((ushort)rid));
-            var flags = PhysdevDeviceFlags.VirtualFunction | ((vf.DevFn & 7) != vf.DevFn ? PhysdevDeviceFlags.ExtendedFunction : 0);
-            found.Add(new Found(vf, flags, pf));
+            uint header = Read(pf, at, 4);
+            if (header is 0 or 0xFFFF_FFFF) return;
+            if ((ushort)header == (ushort)ExtendedCapabilityId.SingleRootIov)
+            {
+                if ((Read(pf, at + SriovCapability.Control, 2) & SriovCapability.VfEnable) == 0) return;
+                int count = (int)Read(pf, at + SriovCapability.NumVfs, 2);
+                int offset = (int)Read(pf, at + SriovCapability.FirstVfOffset, 2), stride = (int)Read(pf, at + SriovCapability.VfStride, 2);
+                for (int n = 1; n <= count; n++)
+                {
+                    int rid = pf.RequesterId.Value + offset + (n - 1) * stride;
+                    var vf = Sbdf.FromRequesterId(pf.Segment, new RequesterId((ushort)rid));
+                    var flags = PhysdevDeviceFlags.VirtualFunction | ((vf.DevFn & 7) != vf.DevFn ? PhysdevDeviceFlags.ExtendedFunction : 0);
+                    found.Add(new Found(vf, flags, pf));
+                }
+                return;
+            }
+            at = (int)(header >> 20) & ~3;
         }
     }
 }
