@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Bridgekeeper.Pci;
 
 namespace Bridgekeeper.Hypervisor.Assignment;
@@ -27,6 +26,3 @@ public interface IAssignmentTopology
     /// <summary>The physical function of an SR-IOV virtual function, or null (not a VF, or unknown).</summary>
     Sbdf? PhysicalFunctionOf(Sbdf function) => null;
 }
-
-/// <summary>An isolation group as assignment sees it: an id, its members in address order, and why they share it.</summary>
-public sealed record AssignableGroup(int Id, ImmutableArray<Sbdf> Members, string Reason);

@@ -16,7 +16,7 @@ public sealed class TopologyAssignmentView(TopologyRegistry registry, GroupingPo
     public bool Contains(Sbdf function) => registry.Topology.Contains(function);
 
     public AssignableGroup? GroupOf(Sbdf function) =>
-        registry.Groups(Policy).TryGroupOf(function, out var group) ? new AssignableGroup(group.Id, group.Members, group.Reason) : null;
+        registry.Groups(Policy).TryGroupOf(function, out var group) ? new AssignableGroup(group) : null;
 
     public IReadOnlyList<Sbdf> PhantomFunctionsOf(Sbdf function)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Bridgekeeper.Hypervisor.Topology;
 using Bridgekeeper.Pci;
 
@@ -22,8 +21,23 @@ public static class AcsIsolation
     private const ushort Ec = AcsCapability.EgressControl;
     private const ushort Dt = AcsCapability.DirectTranslatedP2P;
 
-    private static readonly FrozenDictionary<ushort, AcsQuirk[]> RowsByVendor =
-        AcsQuirkTable.Rows.GroupBy(r => r.Vendor).ToFrozenDictionary(g => g.Key, g => g.ToArray());
+    // Plain collections, not frozen ones: building a frozen dictionary costs more at start-up than all the
+    // lookups of a long campaign, and the vendor array below keeps almost every function from looking at all.
+    private static readonly Dictionary<ushort, AcsQuirk[]> RowsByVendor = GroupByVendor();
+
+    /// <summary>The table's rows by vendor, each vendor's in table order (the first answering row decides).</summary>
+    private static Dictionary<ushort, AcsQuirk[]> GroupByVendor()
+    {
+        var lists = new Dictionary<ushort, List<AcsQuirk>>();
+        foreach (var row in AcsQuirkTable.Rows)
+        {
+            if (!lists.TryGetValue(row.Vendor, out var list)) lists[row.Vendor] = list = [];
+            list.Add(row);
+        }
+        var byVendor = new Dictionary<ushort, AcsQuirk[]>(lists.Count);
+        foreach (var (vendor, list) in lists) byVendor[vendor] = [.. list];
+        return byVendor;
+    }
 
     // Vendors with any quirk row, as one array read: most functions' vendor has none, and every function
     // of a segment is asked (pci_acs_enabled runs per function at probe).
@@ -37,8 +51,8 @@ public static class AcsIsolation
     }
 
     // Intel PCH root ports without an ACS capability (Red Hat bugzilla 1037684, as listed in quirks.c).
-    private static readonly FrozenSet<ushort> IntelPchRootPorts = new ushort[]
-    {
+    private static readonly HashSet<ushort> IntelPchRootPorts =
+    [
         0x3b42, 0x3b43, 0x3b44, 0x3b45, 0x3b46, 0x3b47, 0x3b48, 0x3b49, 0x3b4a, 0x3b4b, 0x3b4c, 0x3b4d, 0x3b4e, 0x3b4f, 0x3b50, 0x3b51,
         0x1c10, 0x1c11, 0x1c12, 0x1c13, 0x1c14, 0x1c15, 0x1c16, 0x1c17, 0x1c18, 0x1c19, 0x1c1a, 0x1c1b, 0x1c1c, 0x1c1d, 0x1c1e, 0x1c1f,
         0x1e10, 0x1e11, 0x1e12, 0x1e13, 0x1e14, 0x1e15, 0x1e16, 0x1e17, 0x1e18, 0x1e19, 0x1e1a, 0x1e1b, 0x1e1c, 0x1e1d, 0x1e1e, 0x1e1f,
@@ -48,7 +62,7 @@ public static class AcsIsolation
         0x1d10, 0x1d12, 0x1d14, 0x1d16, 0x1d18, 0x1d1a, 0x1d1c, 0x1d1e,
         0x8d10, 0x8d11, 0x8d12, 0x8d13, 0x8d14, 0x8d15, 0x8d16, 0x8d17, 0x8d18, 0x8d19, 0x8d1a, 0x8d1b, 0x8d1c, 0x8d1d, 0x8d1e,
         0x8c90, 0x8c92, 0x8c94, 0x8c96, 0x8c98, 0x8c9a, 0x8c9c, 0x8c9e,
-    }.ToFrozenSet();
+    ];
 
     /// <summary>Linux's <c>pci_acs_enabled(pdev, flags)</c>.</summary>
     public static bool Enabled(TopologyNode node, ushort flags = RequiredFlags)

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Bridgekeeper.Hypervisor.Topology;
 using Bridgekeeper.Pci;
 
@@ -13,22 +12,22 @@ namespace Bridgekeeper.Hypervisor.Isolation;
 public static class DmaAliasQuirks
 {
     // Ricoh card readers: DMA as function 0 of the slot.
-    private static readonly FrozenSet<(ushort, ushort)> Function0 = new[] { ((ushort)0x1180, (ushort)0xe832), ((ushort)0x1180, (ushort)0xe476) }.ToFrozenSet();
+    private static readonly HashSet<(ushort, ushort)> Function0 = [(0x1180, 0xe832), (0x1180, 0xe476)];
 
     // Marvell 88SE9xxx SATA, TTI RocketRAID, JMicron JMB388: DMA as function 1 of the slot.
-    private static readonly FrozenSet<(ushort, ushort)> Function1 = new (ushort, ushort)[]
-    {
+    private static readonly HashSet<(ushort, ushort)> Function1 =
+    [
         (0x1b4b, 0x9120), (0x1b4b, 0x9123), (0x1b4b, 0x9125), (0x1b4b, 0x9128), (0x1b4b, 0x9130), (0x1b4b, 0x9170),
         (0x1b4b, 0x9172), (0x1b4b, 0x917a), (0x1b4b, 0x9182), (0x1b4b, 0x9183), (0x1b4b, 0x91a0), (0x1b4b, 0x9220),
         (0x1b4b, 0x9230), (0x1103, 0x0642), (0x1103, 0x0645), (0x197b, 0x2394),
-    }.ToFrozenSet();
+    ];
 
     // PCIe-to-PCI bridges without a PCI Express capability (ASMedia 1080, Tundra 8113, ITE 8892/8893,
     // Intel 82801 DMI-to-PCI 244e): behind a PCIe port they alias to (secondary bus, 00.0).
-    private static readonly FrozenSet<(ushort, ushort)> PcieBridgeAlias = new (ushort, ushort)[]
-    {
+    private static readonly HashSet<(ushort, ushort)> PcieBridgeAlias =
+    [
         (0x1b21, 0x1080), (0x10e3, 0x8113), (0x1283, 0x8892), (0x1283, 0x8893), (0x8086, 0x244e),
-    }.ToFrozenSet();
+    ];
 
     // Vendors that appear in any same-bus alias quirk: almost every function's vendor is in none, and one
     // array read answers that without hashing (HasAliases runs for each of a segment's 65,536 functions).

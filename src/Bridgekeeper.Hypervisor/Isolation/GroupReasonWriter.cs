@@ -10,35 +10,51 @@ internal static class GroupReasonWriter
     {
         if (group.Members.Length == 1)
             return $"{group.Members[0]:s} is alone: {Founding(topology[group.Members[0]], policy)}";
-        var clauses = new List<string>();
-        foreach (var byCause in group.Joins.GroupBy(j => (j.Kind, j.Via, j.Culprit)))
+        // Joins by cause (kind, via, culprit), causes in the order first met, each with its distinct members.
+        var causes = new List<(GroupJoinKind Kind, Sbdf Via, Sbdf? Culprit)>();
+        var subjectsOf = new List<List<Sbdf>>();
+        foreach (var j in group.Joins)
         {
-            var (kind, via, culprit) = byCause.Key;
-            var subjects = byCause.Select(j => j.Member).Distinct().Order().ToList();
+            int c = causes.IndexOf((j.Kind, j.Via, j.Culprit));
+            if (c < 0)
+            {
+                c = causes.Count;
+                causes.Add((j.Kind, j.Via, j.Culprit));
+                subjectsOf.Add([]);
+            }
+            if (!subjectsOf[c].Contains(j.Member)) subjectsOf[c].Add(j.Member);
+        }
+        var clauses = new List<string>(causes.Count);
+        for (int c = 0; c < causes.Count; c++)
+        {
+            var (kind, via, culprit) = causes[c];
+            var subjects = subjectsOf[c];
+            subjects.Sort();
             var viaNode = topology[via];
             string who = List(subjects);
-            clauses.Add(kind switch
+            string clause = kind switch
             {
                 GroupJoinKind.BridgeAlias =>
                     $"{who} {Are(subjects)} behind {KindName(viaNode)} {via:s}, so {(subjects.Count == 1 ? "its" : "their")} DMA carries the bridge's requester ID",
                 GroupJoinKind.PathNotIsolated =>
                     $"{who} {Are(subjects)} below {KindName(viaNode)} {via:s}, where the path to the root is not ACS-isolated ({via:s} {AcsState(viaNode)})",
                 GroupJoinKind.DmaAlias => $"{who} and {via:s} are DMA aliases of each other",
-                GroupJoinKind.MultiFunctionWithoutAcs => MultiFunction(subjects.Append(via), topology),
-                GroupJoinKind.BelowNonIsolatingPort => culprit is { } c
-                    ? $"{who} {Are(subjects)} below {KindName(viaNode)} {via:s}, into which its sibling function {c:s} ({AcsState(topology[c])}) can route peer-to-peer traffic"
+                GroupJoinKind.MultiFunctionWithoutAcs => MultiFunction(subjects, via, topology),
+                GroupJoinKind.BelowNonIsolatingPort => culprit is { } d
+                    ? $"{who} {Are(subjects)} below {KindName(viaNode)} {via:s}, into which its sibling function {d:s} ({AcsState(topology[d])}) can route peer-to-peer traffic"
                     : $"{who} {Are(subjects)} below {KindName(viaNode)} {via:s}, which {AcsState(viaNode)}",
-                GroupJoinKind.SwitchBusNotIsolated => culprit is { } d
-                    ? $"{who} {Are(subjects)} on or below switch {via:s}, whose internal bus is not isolated: {SwitchCulprit(topology[d])}"
+                GroupJoinKind.SwitchBusNotIsolated => culprit is { } e
+                    ? $"{who} {Are(subjects)} on or below switch {via:s}, whose internal bus is not isolated: {SwitchCulprit(topology[e])}"
                     : $"{who} {Are(subjects)} on or below switch {via:s}, whose internal bus is not isolated",
                 GroupJoinKind.BehindConventionalBridge =>
                     $"{who} {Are(subjects)} behind {KindName(viaNode)} {via:s}, where peer-to-peer traffic never reaches the IOMMU and requester IDs are not unique",
                 GroupJoinKind.VirtualFunctionWithoutPfAcs =>
                     $"{who} {(subjects.Count == 1 ? "is a VF" : "are VFs")} of {via:s}, which {AcsState(viaNode)}, so functions of the device can reach each other inside it",
                 _ => $"{who} joined {via:s}",
-            });
+            };
+            if (!clauses.Contains(clause)) clauses.Add(clause);
         }
-        return $"{List(group.Members)} share a group: {string.Join("; ", clauses.Distinct())}";
+        return $"{List(group.Members)} share a group: {string.Join("; ", clauses)}";
     }
 
     private static string Founding(TopologyNode node, GroupingPolicy policy)
@@ -53,11 +69,19 @@ internal static class GroupReasonWriter
         return "every bridge between it and the root is ACS-isolated";
     }
 
-    private static string MultiFunction(IEnumerable<Sbdf> functions, PciTopology topology)
+    /// <summary>The clause for functions of one device sharing a group because some lack ACS: <paramref name="subjects"/> (sorted) and <paramref name="via"/>.</summary>
+    private static string MultiFunction(List<Sbdf> subjects, Sbdf via, PciTopology topology)
     {
-        var all = functions.Distinct().Order().ToList();
-        var without = all.Select(f => topology[f]).Where(n => !AcsIsolation.Enabled(n)).ToList();
-        var sample = without.FirstOrDefault() ?? topology[all[0]];
+        var all = new List<Sbdf>(subjects.Count + 1);
+        all.AddRange(subjects);
+        if (!all.Contains(via)) { all.Add(via); all.Sort(); }
+        TopologyNode? sample = null;
+        foreach (var f in all)
+        {
+            var node = topology[f];
+            if (!AcsIsolation.Enabled(node)) { sample = node; break; }
+        }
+        sample ??= topology[all[0]];
         string kind = KindName(sample);
         string lacking = sample.Facts.AcsOffset == 0 ? "an ACS capability" : "ACS " + AcsIsolation.Describe(AcsIsolation.MissingControls(sample));
         return $"{List(all)} are multifunction {kind} functions without {lacking}";
@@ -100,7 +124,15 @@ internal static class GroupReasonWriter
 
     internal static string List(IEnumerable<Sbdf> items)
     {
-        var s = items.Select(i => i.ToShortString()).ToList();
-        return s.Count switch { 0 => "", 1 => s[0], _ => string.Join(", ", s.Take(s.Count - 1)) + " and " + s[^1] };
+        var s = new List<string>();
+        foreach (var i in items) s.Add(i.ToShortString());
+        if (s.Count <= 1) return s.Count == 0 ? "" : s[0];
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < s.Count - 1; i++)
+        {
+            if (i > 0) text.Append(", ");
+            text.Append(s[i]);
+        }
+        return text.Append(" and ").Append(s[^1]).ToString();
     }
 }

@@ -25,10 +25,15 @@ public sealed class TopologyViews(TopologyRegistry registry, GroupingPolicy poli
     public bool Contains(Sbdf function) => Topology.Contains(function);
 
     public AssignableGroup? GroupOf(Sbdf function) =>
-        Groups.TryGroupOf(function, out var g) ? new AssignableGroup(g.Id, g.Members, g.Reason) : null;
+        Groups.TryGroupOf(function, out var g) ? new AssignableGroup(g) : null;
 
-    public IReadOnlyList<Sbdf> PhantomFunctionsOf(Sbdf function) =>
-        Topology.TryGet(function, out var n) ? [.. n.PhantomRequesterIds.Select(r => Sbdf.FromRequesterId(function.Segment, r))] : [];
+    public IReadOnlyList<Sbdf> PhantomFunctionsOf(Sbdf function)
+    {
+        if (!Topology.TryGet(function, out var n) || n.PhantomRequesterIds.IsEmpty) return [];
+        var phantoms = new List<Sbdf>(n.PhantomRequesterIds.Length);
+        foreach (var rid in n.PhantomRequesterIds) phantoms.Add(Sbdf.FromRequesterId(function.Segment, rid));
+        return phantoms;
+    }
 
     public IReadOnlyList<Sbdf> FunctionsBelow(Sbdf rootPort)
     {
