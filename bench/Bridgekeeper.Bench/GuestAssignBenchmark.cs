@@ -1,7 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Hypervisor;
 using Bridgekeeper.Hypervisor.Assignment;
@@ -16,15 +13,9 @@ namespace Bridgekeeper.Bench;
 /// for option (a)). Session 10 (issue 7): the assignment phase of a campaign scenario.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(ShortInProcess))]
+[Config(typeof(ShortInProcessConfig))]
 public class GuestAssignBenchmark
 {
-    /// <summary>The short job, run in process: a separate boilerplate build times out on the shared 2-core machine.</summary>
-    private sealed class ShortInProcess : ManualConfig
-    {
-        public ShortInProcess() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
-    }
-
     private static readonly DomainId Guest = new(1);
     private static readonly DomainId DirectGuest = new(2);
     private static readonly Sbdf Physical = Sbdf.Parse("01:00.0");
