@@ -34,9 +34,9 @@ public class GuestConfigDispatchBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        var fabric = new Fabric();
+        var fabric = new StubFabric();
         fabric.Functions[Physical] = Endpoint();
-        var topology = new OneGroup(Physical);
+        var topology = new OneGroupTopology(Physical);
         _hypervisor = new Bridgekeeper.Hypervisor.Hypervisor(new HypervisorPorts(fabric, new NoIommu(), new NoInterrupts(), new NoEvents(), new ZeroClock()), topology);
         _hypervisor.CreateGuest(Guest, new GuestOptions(ErrorNotification.VirtualRootPort));
         var result = _hypervisor.Assign(Guest, [Physical]);
@@ -61,7 +61,7 @@ public class GuestConfigDispatchBenchmark
     [Benchmark(Description = "guest dword write, shadow AER mask")]
     public void WriteAerMask() => _hypervisor.ConfigWrite(Guest, Virtual, 0x108, 4, _value++ & 0xFFFF_F030);
 
-    private static ConfigSpace Endpoint()
+    internal static ConfigSpace Endpoint()
     {
         var b = new byte[ConfigSpace.ExtendedSize];
         void U16(int at, ushort v) => BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(at), v);
@@ -75,46 +75,5 @@ public class GuestConfigDispatchBenchmark
         attributes.DeclareBar(0x10, 1 << 20, io: false, is64Bit: true);
         attributes.DeclareBar(0x18, 256, io: false, is64Bit: false);
         return ConfigSpace.Create(b, attributes.Freeze());
-    }
-
-    private sealed class Fabric : IConfigAccess
-    {
-        public Dictionary<Sbdf, ConfigSpace> Functions { get; } = [];
-        public uint Read(Sbdf function, int offset, int size) => Functions.TryGetValue(function, out var c) ? c.Read(offset, size) : uint.MaxValue;
-        public void Write(Sbdf function, int offset, int size, uint value) { if (Functions.TryGetValue(function, out var c)) c.Write(offset, size, value); }
-    }
-
-    private sealed class OneGroup(Sbdf only) : IAssignmentTopology
-    {
-        public bool Contains(Sbdf function) => function == only;
-        public AssignableGroup? GroupOf(Sbdf function) => function == only ? new AssignableGroup(0, [only], "alone") : null;
-        public IReadOnlyList<Sbdf> PhantomFunctionsOf(Sbdf function) => [];
-    }
-
-    private sealed class NoIommu : IIommu
-    {
-        public void Attach(uint streamId, DomainId domain) { }
-        public void Block(uint streamId) { }
-        public void Detach(uint streamId) { }
-        public IommuContext ContextOf(uint streamId) => IommuContext.None;
-        public IReadOnlyList<IommuFault> DrainFaults() => [];
-    }
-
-    private sealed class NoInterrupts : IInterruptController
-    {
-        public void OnSpi(uint intId, Action handler) { }
-        public void MapLpi(uint deviceId, uint eventId, DomainId domain, uint virtualIntId) { }
-        public void UnmapDevice(uint deviceId) { }
-        public void InjectVirtual(DomainId domain, int vcpu, uint virtualIntId) { }
-    }
-
-    private sealed class NoEvents : IEventSink
-    {
-        public void Emit(TimelineEvent e) { }
-    }
-
-    private sealed class ZeroClock : IClock
-    {
-        public SimTime Now => SimTime.Zero;
     }
 }

@@ -35,19 +35,26 @@ public sealed class VirtualHostBridge(DomainId domain)
 
     public int FreeSlots => MaxSlots - System.Numerics.BitOperations.PopCount(_slotsUsed);
 
-    public VirtualFunction? FunctionAt(Sbdf virtualAddress) =>
-        virtualAddress.Segment == 0 ? _buses[virtualAddress.Bus]?[virtualAddress.DevFn] : null;
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public VirtualFunction? FunctionAt(Sbdf virtualAddress)
+    {
+        if (virtualAddress.Segment != 0) return null;
+        // A bus's array is only as long as its highest DevFn in use (a device's own bus has just 00.0).
+        var bus = _buses[virtualAddress.Bus];
+        int devFn = virtualAddress.DevFn;
+        return bus is not null && (uint)devFn < (uint)bus.Length ? bus[devFn] : null;
+    }
 
     public ulong Read(Sbdf virtualAddress, int offset, int size)
     {
-        var function = virtualAddress.Segment == 0 ? _buses[virtualAddress.Bus]?[virtualAddress.DevFn] : null;
+        var function = FunctionAt(virtualAddress);
         if (function is null) return size >= 8 ? ulong.MaxValue : (1UL << (size * 8)) - 1;
         return function.Registers.Read(offset, size);
     }
 
     public void Write(Sbdf virtualAddress, int offset, int size, ulong value)
     {
-        var function = virtualAddress.Segment == 0 ? _buses[virtualAddress.Bus]?[virtualAddress.DevFn] : null;
+        var function = FunctionAt(virtualAddress);
         function?.Registers.Write(offset, size, value);
     }
 
@@ -59,7 +66,7 @@ public sealed class VirtualHostBridge(DomainId domain)
     }
 
     public VirtualRootPort? RootPortAbove(GuestDevice device) =>
-        device.VirtualAddress.Bus == 0 ? null : _buses[0]?[new Sbdf(0, 0, device.VirtualAddress.Bus - 1, 0).DevFn] as VirtualRootPort;
+        device.VirtualAddress.Bus == 0 ? null : FunctionAt(new Sbdf(0, 0, device.VirtualAddress.Bus - 1, 0)) as VirtualRootPort;
 
     /// <summary>Places a device directly at <c>00:NN.0</c> (option (a)).</summary>
     public GuestDevice AttachDirect(Func<Sbdf, GuestDevice> build)
@@ -131,6 +138,8 @@ public sealed class VirtualHostBridge(DomainId domain)
     private void Place(VirtualFunction function)
     {
         var a = function.VirtualAddress;
-        (_buses[a.Bus] ??= new VirtualFunction?[256])[a.DevFn] = function;
+        ref var bus = ref _buses[a.Bus];
+        if (bus is null || bus.Length <= a.DevFn) Array.Resize(ref bus, a.DevFn + 1);
+        bus[a.DevFn] = function;
     }
 }
