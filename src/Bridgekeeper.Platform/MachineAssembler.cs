@@ -8,17 +8,16 @@ namespace Bridgekeeper.Platform;
 internal sealed class MachineAssembler(PlatformDescription description, MachineOptions options)
 {
     private readonly SimulatedMachine _machine = SimulatedMachine.Empty(description.Name, options);
+    private readonly List<SimFunction> _placed = [];
+
+    /// <summary>Every function placed, in placement order (what a <see cref="MachineTemplate"/> replays).</summary>
+    public IReadOnlyList<SimFunction> Placed => _placed;
 
     public SimulatedMachine Assemble()
     {
         foreach (var h in description.HostBridges)
         {
-            var host = new SimHostBridge(h.Name, h.Segment, h.EcamBase, h.StartBus, h.EndBus)
-            {
-                Mmio32Base = h.Mmio32Base, Mmio32Size = h.Mmio32Size, Mmio64Base = h.Mmio64Base, Mmio64Size = h.Mmio64Size, IoBase = h.IoBase, IoSize = h.IoSize,
-                StreamIdBase = h.StreamIdBase, DeviceIdBase = h.DeviceIdBase, IntxSpiBase = h.IntxSpiBase,
-                FirmwareFirst = description.FirmwareFirst?.Global ?? false,
-            };
+            var host = HostBridgeOf(h, description);
             _machine.Fabric.AddHostBridge(host);
             foreach (var d in h.Devices) Place(host.RootBus, d);
         }
@@ -29,6 +28,14 @@ internal sealed class MachineAssembler(PlatformDescription description, MachineO
         _machine.PublishTables(HestSources());
         return _machine;
     }
+
+    public static SimHostBridge HostBridgeOf(HostBridgeDescription h, PlatformDescription description) =>
+        new(h.Name, h.Segment, h.EcamBase, h.StartBus, h.EndBus)
+        {
+            Mmio32Base = h.Mmio32Base, Mmio32Size = h.Mmio32Size, Mmio64Base = h.Mmio64Base, Mmio64Size = h.Mmio64Size, IoBase = h.IoBase, IoSize = h.IoSize,
+            StreamIdBase = h.StreamIdBase, DeviceIdBase = h.DeviceIdBase, IntxSpiBase = h.IntxSpiBase,
+            FirmwareFirst = description.FirmwareFirst?.Global ?? false,
+        };
 
     private void Place(SimBus bus, DeviceDescription d)
     {
@@ -61,6 +68,7 @@ internal sealed class MachineAssembler(PlatformDescription description, MachineO
             };
             bus.Attach(f, d.Device << 3 | fn);
             _machine.Register(f.Name, f);
+            _placed.Add(f);
             if (f.IsBridge) f.SecondaryBus = new SimBus(bus.HostBridge, f);
             first ??= f;
         }

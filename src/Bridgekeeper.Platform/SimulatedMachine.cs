@@ -95,8 +95,16 @@ public sealed class SimulatedMachine
     /// <summary>Bus numbering and BAR placement done at boot (null for a cloned machine).</summary>
     public BootEnumerator? Boot { get; private set; }
 
-    /// <summary>Builds and boots the machine a platform file describes.</summary>
+    /// <summary>
+    /// Builds and boots the machine a platform file describes. Machines built from one description
+    /// start from copies of one booted template (<see cref="MachineTemplate"/>): the same state as
+    /// <see cref="Assemble"/> gives, none of it shared.
+    /// </summary>
     public static SimulatedMachine Create(PlatformDescription description, MachineOptions? options = null) =>
+        MachineTemplate.Create(description, options ?? new MachineOptions());
+
+    /// <summary>Builds and boots the machine from scratch (catalog, boot enumeration, table encoding): what <see cref="Create"/> must equal.</summary>
+    public static SimulatedMachine Assemble(PlatformDescription description, MachineOptions? options = null) =>
         new MachineAssembler(description, options ?? new MachineOptions()).Assemble();
 
     /// <summary>A machine whose functions are exactly the given config spaces (no boot firmware: registers stay as captured).</summary>

@@ -35,6 +35,18 @@ public sealed class SimFirmware : IPlatformFirmware
         if (_exceptionHandlers.TryGetValue(notifyType, out var handler)) _loop.Schedule(SimTime.Zero, handler, "firmware-exception");
     }
 
+    /// <summary>Takes tables another machine's boot firmware published from the same description (immutable values and read-only bytes).</summary>
+    internal void Adopt(ImmutableArray<McfgAllocation> mcfg, ImmutableArray<IortRootComplex> iort, ImmutableArray<HestErrorSource> hest,
+        ReadOnlyMemory<byte> mcfgBytes, ReadOnlyMemory<byte> iortBytes, ReadOnlyMemory<byte> hestBytes)
+    {
+        McfgAllocations = mcfg;
+        IortRootComplexes = iort;
+        HestSources = hest;
+        Mcfg = mcfgBytes;
+        Iort = iortBytes;
+        Hest = hestBytes;
+    }
+
     internal void Publish(IFirmwareTableWriter writer, ImmutableArray<McfgAllocation> mcfg, ImmutableArray<IortRootComplex> iort, ImmutableArray<HestErrorSource> hest)
     {
         McfgAllocations = mcfg;

@@ -19,6 +19,9 @@ public sealed class IntxRouter
 
     private readonly PcieFabric _fabric;
     private readonly SimGic _gic;
+    // How many functions assert INTx now (only this router sets IntxAsserted). While none does, no wire
+    // can be high, so a Command write settles the wire-OR without walking the fabric.
+    private int _asserting;
 
     public IntxRouter(PcieFabric fabric, SimGic gic)
     {
@@ -50,6 +53,7 @@ public sealed class IntxRouter
     {
         if (f.Config.Bytes[ConfigHeader.InterruptPin] == 0)
             throw new InvalidOperationException($"{f.Name} has no Interrupt Pin: it cannot signal INTx");
+        if (f.IntxAsserted != asserted) _asserting += asserted ? 1 : -1;
         f.IntxAsserted = asserted;
         Update(f);
     }
@@ -62,6 +66,7 @@ public sealed class IntxRouter
     {
         if (!f.IntxAsserted) return;
         f.IntxAsserted = false;
+        _asserting--;
         Update(f);
     }
 
@@ -86,11 +91,13 @@ public sealed class IntxRouter
         if (f.IntxAsserted) f.Config.SetBits(ConfigHeader.Status, 2, StatusInterruptStatus);
         else f.Config.ClearBits(ConfigHeader.Status, 2, StatusInterruptStatus);
         if (SpiOf(f) is not uint spi) return;
-        bool level = false;
+        _gic.SetSpiLevel(spi, _asserting > 0 && AnyDrives(spi));
+    }
+
+    private bool AnyDrives(uint spi)
+    {
         foreach (var other in _fabric.AllFunctions())
-        {
-            if (Drives(other) && SpiOf(other) == spi) { level = true; break; }
-        }
-        _gic.SetSpiLevel(spi, level);
+            if (Drives(other) && SpiOf(other) == spi) return true;
+        return false;
     }
 }

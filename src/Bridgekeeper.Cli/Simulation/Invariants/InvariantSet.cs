@@ -13,6 +13,7 @@ public static class InvariantSet
     {
         var breaks = new List<InvariantBreak>();
         foreach (var invariant in All) invariant.Check(events, observed, breaks);
+        if (breaks.Count < 2) return [.. breaks]; // nothing to order (most runs break nothing)
         return [.. breaks.OrderBy(b => b.Time).ThenBy(b => b.Invariant, StringComparer.Ordinal)];
     }
 }
