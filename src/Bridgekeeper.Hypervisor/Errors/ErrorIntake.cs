@@ -31,10 +31,22 @@ public sealed class ErrorIntake(DurableTimeline timeline, CorrectableErrorLimite
         return limiter.TryAdmit(device, timeline.Clock.Now, out suppressedBefore);
     }
 
+    // Each entry point comes twice: a span is copied into the stored record; a byte array is stored as
+    // it is (the caller hands over a fresh copy it never changes: the AER register blob, the GHES
+    // record), so a record is not copied once more on its way into the RAS log.
+
     public ErrorReport RecordCorrectable(ErrorOrigin origin, DeviceErrorLog log, ReadOnlySpan<byte> raw, long suppressedBefore, ushort? ghesSource = null) =>
+        RecordCorrectable(origin, log, raw.ToArray(), suppressedBefore, ghesSource);
+
+    /// <summary>As the span overload; <paramref name="raw"/> is kept, not copied, and must not change afterwards.</summary>
+    public ErrorReport RecordCorrectable(ErrorOrigin origin, DeviceErrorLog log, byte[] raw, long suppressedBefore, ushort? ghesSource = null) =>
         Record(origin, log, raw, ghesSource, suppressedBefore);
 
-    public ErrorReport AcceptUncorrectable(ErrorOrigin origin, DeviceErrorLog log, ReadOnlySpan<byte> raw, ushort? ghesSource = null)
+    public ErrorReport AcceptUncorrectable(ErrorOrigin origin, DeviceErrorLog log, ReadOnlySpan<byte> raw, ushort? ghesSource = null) =>
+        AcceptUncorrectable(origin, log, raw.ToArray(), ghesSource);
+
+    /// <summary>As the span overload; <paramref name="raw"/> is kept, not copied, and must not change afterwards.</summary>
+    public ErrorReport AcceptUncorrectable(ErrorOrigin origin, DeviceErrorLog log, byte[] raw, ushort? ghesSource = null)
     {
         UncorrectableSeen++;
         var report = Record(origin, log, raw, ghesSource, 0);
@@ -44,10 +56,13 @@ public sealed class ErrorIntake(DurableTimeline timeline, CorrectableErrorLimite
 
     /// <summary>Stores an error whose source could not be found; nothing can act on it.</summary>
     public ErrorReport RecordUnattributed(DeviceErrorLog portLog, ReadOnlySpan<byte> raw) =>
-        Record(ErrorOrigin.NativeAer, portLog, raw, null, 0);
+        Record(ErrorOrigin.NativeAer, portLog, raw.ToArray(), null, 0);
 
     /// <summary>Stores a firmware record that is malformed or a repeat: kept for the record, never acted on.</summary>
-    public long RecordInvalid(ushort ghesSource, ReadOnlySpan<byte> raw, string why)
+    public long RecordInvalid(ushort ghesSource, ReadOnlySpan<byte> raw, string why) => RecordInvalid(ghesSource, raw.ToArray(), why);
+
+    /// <summary>As the span overload; <paramref name="raw"/> is kept, not copied, and must not change afterwards.</summary>
+    public long RecordInvalid(ushort ghesSource, byte[] raw, string why)
     {
         // The JSON is a function of the reason alone, and a storm of repeats gives the same reason each time.
         if (!ReferenceEquals(why, _lastRejectedWhy))
@@ -55,7 +70,7 @@ public sealed class ErrorIntake(DurableTimeline timeline, CorrectableErrorLimite
             _lastRejectedJson = RejectedJson(why);
             _lastRejectedWhy = why;
         }
-        return timeline.RasLog.AppendError(new RasErrorRecord(timeline.Clock.Now, GhesPath(ghesSource), null, ErrorSeverity.NonFatal, raw.ToArray(), _lastRejectedJson!));
+        return timeline.RasLog.AppendError(new RasErrorRecord(timeline.Clock.Now, GhesPath(ghesSource), null, ErrorSeverity.NonFatal, raw, _lastRejectedJson!));
     }
 
     private string? _lastRejectedWhy, _lastRejectedJson;
@@ -71,11 +86,11 @@ public sealed class ErrorIntake(DurableTimeline timeline, CorrectableErrorLimite
         return RecordJsonWriter.Finish(w);
     }
 
-    private ErrorReport Record(ErrorOrigin origin, DeviceErrorLog log, ReadOnlySpan<byte> raw, ushort? ghesSource, long suppressedBefore)
+    private ErrorReport Record(ErrorOrigin origin, DeviceErrorLog log, byte[] raw, ushort? ghesSource, long suppressedBefore)
     {
         var now = timeline.Clock.Now;
         string path = origin == ErrorOrigin.NativeAer ? "native-aer" : GhesPath(ghesSource);
-        long id = timeline.RasLog.AppendError(new RasErrorRecord(now, path, log.Device, log.Severity, raw.ToArray(), DecodedJson(log, suppressedBefore)));
+        long id = timeline.RasLog.AppendError(new RasErrorRecord(now, path, log.Device, log.Severity, raw, DecodedJson(log, suppressedBefore)));
         var report = new ErrorReport(now, origin, log, id, ghesSource);
         timeline.Emit(EventKinds.ErrorDetected, log.Device, null, $"{SeverityName(log.Severity)} error via {path}",
             D("severity", SeverityName(log.Severity)), D("path", path), D("ras_id", id),

@@ -14,11 +14,30 @@ public sealed class GhesDuplicateFilter(int capacity = 4, long windowNs = 10_000
 
     public bool IsDuplicate(ReadOnlySpan<byte> record, SimTime now)
     {
+        if (SeenRecently(record, now)) return true;
+        Remember(record.ToArray(), now);
+        return false;
+    }
+
+    /// <summary>As the span overload; a new <paramref name="record"/> is kept, not copied, and must not change afterwards.</summary>
+    public bool IsDuplicate(byte[] record, SimTime now)
+    {
+        if (SeenRecently(record, now)) return true;
+        Remember(record, now);
+        return false;
+    }
+
+    private bool SeenRecently(ReadOnlySpan<byte> record, SimTime now)
+    {
         foreach (var (seen, at) in _recent)
             if (seen is not null && (now - at).Nanoseconds < windowNs && record.SequenceEqual(seen))
                 return true;
-        _recent[_next] = (record.ToArray(), now);
-        _next = (_next + 1) % _recent.Length;
         return false;
+    }
+
+    private void Remember(byte[] record, SimTime now)
+    {
+        _recent[_next] = (record, now);
+        _next = (_next + 1) % _recent.Length;
     }
 }

@@ -12,9 +12,11 @@ namespace Bridgekeeper.Hypervisor.Recovery;
 /// </summary>
 public sealed partial class RecoveryProcess
 {
-    // Delegates of the repeating polls, made once per recovery rather than once per poll.
-    private Action? _pollLinkAgain, _pollReadiness;
-    private int _linkPcie;
+    // Delegates of the repeating polls, made once per recovery rather than once per poll; what a poll
+    // needs is set in the field next to it right before each is armed.
+    private Action? _pollLinkAgain, _pollLevelLinkAgain, _pollDrsAgain, _pollReadiness;
+    private int _linkPcie, _levelLinkPcie;
+    private SimTime _drsDeadline;
 
     private void DeassertReset()
     {
@@ -78,7 +80,8 @@ public sealed partial class RecoveryProcess
         if (now >= deadline) { Fire(RecoveryTrigger.DelayElapsed); return; }
         var wait = _ctx.Options.DrsPollInterval;
         if (now + wait > deadline) wait = deadline - now;
-        Arm(wait, () => PollDrs(deadline), "drs-poll");
+        _drsDeadline = deadline;
+        Arm(wait, _pollDrsAgain ??= () => PollDrs(_drsDeadline), "drs-poll");
     }
 
     /// <summary>Reads Vendor ID: 0x0001 is an RRS completion (§2.3.2, RRS Software Visibility), all ones not there yet.</summary>
@@ -198,7 +201,8 @@ public sealed partial class RecoveryProcess
             LevelSettled();
             return;
         }
-        Arm(SimTime.FromMilliseconds(1), () => PollLevelLink(pcie, sawDown: true), "link-poll");
+        _levelLinkPcie = pcie;
+        Arm(SimTime.FromMilliseconds(1), _pollLevelLinkAgain ??= () => PollLevelLink(_levelLinkPcie, sawDown: true), "link-poll");
     }
 
     private void StartLevelPolling(SimTime delay)

@@ -34,6 +34,7 @@ public sealed partial class RecoveryProcess
     private bool _stepping, _dmaBlocked, _sbrAsserted, _linkLost, _drs, _drsReceived;
     private long _epoch;
     private TimerHandle _timer = TimerHandle.None;
+    private readonly Stack<ArmedTimer> _spareTimers = new();
     private SimTime _deassertedAt, _pollInterval;
     // What the spec minimum is built from (RecoverySpecMinimum): owner waits, and lower bounds of
     // DL_Up and of the instant every function was ready, from the polls that still saw them not.
@@ -140,7 +141,7 @@ public sealed partial class RecoveryProcess
     /// </summary>
     public void OnSecondError(ErrorReport report)
     {
-        bool again = _errors.Exists(e => e.Device == report.Device);
+        bool again = FirstErrorOf(report.Device) is not null;
         _errors.Add(report.Log);
         if (report.Severity == ErrorSeverity.Fatal) Severity = ErrorSeverity.Fatal;
         if (_dmaBlocked || IsFinished) { Fire(RecoveryTrigger.SecondError); return; }
@@ -217,7 +218,7 @@ public sealed partial class RecoveryProcess
         foreach (var p in Participants)
         {
             if (p.Owner is not { } owner || p.Carried) continue; // a carried owner was told by the recovery it came from
-            var log = _errors.Find(e => e.Device == p.Function);
+            var log = FirstErrorOf(p.Function);
             string how = log is null ? "channel" : _ctx.Notifier.Notify(owner, log);
             Emit(EventKinds.OwnerNotified, p, $"error_detected ({how})", D("step", "error_detected"), D("via", how));
         }
@@ -421,6 +422,12 @@ public sealed partial class RecoveryProcess
         }
     }
 
+    private DeviceErrorLog? FirstErrorOf(Sbdf function)
+    {
+        foreach (var e in _errors) if (e.Device == function) return e;
+        return null;
+    }
+
     private int? BridgePcie => _ctx.Capabilities.Of(Scope.Bridge).PciExpress;
 
     private bool AllAnswered()
@@ -450,8 +457,41 @@ public sealed partial class RecoveryProcess
 
     private void Arm(SimTime delay, Action action, string label)
     {
-        long epoch = _epoch;
-        _timer = _ctx.Timers.Schedule(delay, () => { if (epoch == _epoch && !IsFinished) action(); }, label);
+        var armed = _spareTimers.Count > 0 ? _spareTimers.Pop() : new ArmedTimer(this);
+        armed.Epoch = _epoch;
+        armed.Action = action;
+        _timer = _ctx.Timers.Schedule(delay, armed.Fire, label);
+    }
+
+    /// <summary>
+    /// One armed timer: runs its action only if no step happened since it was armed (the epoch) and
+    /// the recovery is still running. Reused once it fired, so a recovery's many polls do not allocate
+    /// a closure pair each; a cancelled one is simply never reused.
+    /// </summary>
+    private sealed class ArmedTimer
+    {
+        private readonly RecoveryProcess _process;
+
+        public ArmedTimer(RecoveryProcess process)
+        {
+            _process = process;
+            Fire = Run;
+        }
+
+        public Action Fire { get; }
+
+        public long Epoch { get; set; }
+
+        public Action? Action { get; set; }
+
+        private void Run()
+        {
+            long epoch = Epoch;
+            var action = Action!;
+            Action = null;
+            _process._spareTimers.Push(this);
+            if (epoch == _process._epoch && !_process.IsFinished) action();
+        }
     }
 
     // One overload per detail count: each builds the event's one details array with the recovery tag

@@ -57,8 +57,22 @@ public static class RecoveryTransitions
             [(AwaitingSlotResetVotes, SecondError)] = Failed,
         }.ToFrozenDictionary();
 
-    public static RecoveryState Apply(RecoveryState state, RecoveryTrigger trigger) =>
-        Next.TryGetValue((state, trigger), out var next)
-            ? next
-            : throw new InvalidOperationException($"recovery: no transition from {state} on {trigger}");
+    // Apply runs on every step of every recovery: the same pairs as Next, laid out as a dense
+    // [state, trigger] table (-1 where Next has no pair), so a step costs an array read, not a hash.
+    private static readonly int StateCount = Enum.GetValues<RecoveryState>().Length, TriggerCount = Enum.GetValues<RecoveryTrigger>().Length;
+    private static readonly int[] Dense = BuildDense();
+
+    private static int[] BuildDense()
+    {
+        var table = new int[StateCount * TriggerCount];
+        Array.Fill(table, -1);
+        foreach (var ((state, trigger), next) in Next) table[(int)state * TriggerCount + (int)trigger] = (int)next;
+        return table;
+    }
+
+    public static RecoveryState Apply(RecoveryState state, RecoveryTrigger trigger)
+    {
+        int next = (uint)state < (uint)StateCount && (uint)trigger < (uint)TriggerCount ? Dense[(int)state * TriggerCount + (int)trigger] : -1;
+        return next >= 0 ? (RecoveryState)next : throw new InvalidOperationException($"recovery: no transition from {state} on {trigger}");
+    }
 }

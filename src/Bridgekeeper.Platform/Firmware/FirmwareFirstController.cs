@@ -22,7 +22,7 @@ public sealed class FirmwareFirstController : IFirmwareFirstSink
     private readonly SimGic _gic;
     private readonly SimFirmware _firmware;
     private readonly EventLoop _loop;
-    private byte[] _scratch = [];
+    [ThreadStatic] private static byte[]? t_scratch;
 
     internal FirmwareFirstController(PcieFabric fabric, SimMemory memory, SimGic gic, SimFirmware firmware, EventLoop loop)
     {
@@ -63,14 +63,23 @@ public sealed class FirmwareFirstController : IFirmwareFirstSink
             return;
         }
         var device = _fabric.Route(Sbdf.FromRequesterId(rootPort.Address.Segment, new RequesterId(message.SourceId))) ?? rootPort;
-        // Composed in one scratch block, zeroed first as a fresh one would be; only the used bytes
-        // reach memory, so reusing it across records changes nothing but the allocation.
-        if (_scratch.Length < d.BlockLength) _scratch = new byte[d.BlockLength];
-        var block = _scratch.AsSpan(0, (int)d.BlockLength);
-        block.Clear();
-        int used = RecordWriter?.WritePcieError(block, Snapshot(device, message.Severity))
-            ?? 0;
-        _memory.Write(d.BlockAddress, block[..used]);
+        // Composed in a scratch block that is all zeros, as a fresh one would be: the writer writes only
+        // within the bytes it reports used (IGhesRecordWriter), and those are cleared again once copied.
+        // Zeroing or allocating the whole 4 KiB block per record cost more than the record.
+        var scratch = t_scratch is { } b && b.Length >= d.BlockLength ? b : t_scratch = new byte[d.BlockLength];
+        var block = scratch.AsSpan(0, (int)d.BlockLength);
+        int used = -1;
+        try
+        {
+            used = RecordWriter?.WritePcieError(block, Snapshot(device, message.Severity)) ?? 0;
+            _memory.Write(d.BlockAddress, block[..used]);
+        }
+        finally
+        {
+            // A writer that threw (or claimed more than the block) may have written anywhere in it.
+            if (used >= 0 && used <= block.Length) block[..used].Clear();
+            else block.Clear();
+        }
         source.RecordsWritten++;
         Notify(d);
     }

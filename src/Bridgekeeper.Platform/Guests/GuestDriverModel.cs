@@ -29,6 +29,11 @@ public sealed class GuestDriverModel(DomainId domain, GuestDriverProfile profile
 
     public DomainId Domain { get; } = domain;
 
+    // The quiesce timer's label, formatted once (the domain never changes).
+    private string QuiesceLabel => _quiesceLabel ??= $"{Domain}-quiesce";
+
+    private string? _quiesceLabel;
+
     public GuestDriverProfile Profile { get; } = profile;
 
     /// <summary>Set once the hypervisor exists (it is built after its guests' channels).</summary>
@@ -68,11 +73,11 @@ public sealed class GuestDriverModel(DomainId domain, GuestDriverProfile profile
                 Answer(request, Profile.DetectedVote);
                 if (Profile.Answers && (Profile.DetectedVote == RecoveryVote.NeedReset || request.Severity == ErrorSeverity.Fatal)
                     && Profile.DetectedVote is not (RecoveryVote.Disconnect or RecoveryVote.NoAerDriver))
-                    timers.Schedule(Profile.QuiesceTime, () => Quiesce(request), $"{Domain}-quiesce");
+                    timers.Schedule(Profile.QuiesceTime, () => Quiesce(request), QuiesceLabel);
                 break;
             case GuestRequestKind.ResetPending:
                 // "Stop I/O, a reset is coming": the same quiesce as for a reset it asked for itself.
-                if (Profile.Answers) timers.Schedule(Profile.QuiesceTime, () => Quiesce(request), $"{Domain}-quiesce");
+                if (Profile.Answers) timers.Schedule(Profile.QuiesceTime, () => Quiesce(request), QuiesceLabel);
                 break;
             case GuestRequestKind.MmioEnabled: Answer(request, Profile.MmioVote); break;
             case GuestRequestKind.SlotReset: Answer(request, Profile.SlotResetVote); break;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bridgekeeper.Hardware;
 
 namespace Bridgekeeper.Platform;
@@ -44,7 +45,8 @@ public sealed class SimSmmu : IIommu
         var context = ContextOf(streamId);
         if (context.AllowsDma)
         {
-            _translated[streamId] = TranslatedCount(streamId) + 1;
+            // One hash lookup per translated transaction (DMA generators call this every tick).
+            CollectionsMarshal.GetValueRefOrAddDefault(_translated, streamId, out _)++;
             return true;
         }
         var fault = new IommuFault(_clock.Now, streamId, address, write, context.Kind);
