@@ -18,7 +18,9 @@ public class ConfigBlockReadTests
         foreach (var (offset, length) in new[] { (0, ConfigSpace.ExtendedSize), (0, ConfigSpace.ConventionalSize), (0x100, 0x40), (0xFC, 8), (0xFFC, 4), (0x40, 0) })
         {
             var block = new byte[length];
+            long served = config is PcieFabric counted ? counted.Accesses : 0;
             config.ReadBlock(function, offset, block);
+            if (config is PcieFabric fabric) Assert.Equal(length / 4, fabric.Accesses - served);
             for (int o = 0; o < length; o += 4)
             {
                 uint expected = config.Read(function, offset + o, 4);
@@ -34,6 +36,7 @@ public class ConfigBlockReadTests
         var m = SimulatedMachine.Create(BuiltInPlatforms.ArmServer);
         var config = m.Config;
         foreach (var f in m.Fabric.AllFunctions()) AssertBlockEqualsDwords(config, f.Address, "booted");
+        Assert.Contains(m.Fabric.AllFunctions(), f => !f.Config.IsExtended); // reads past 0xFF of a conventional function are covered
         AssertBlockEqualsDwords(config, new Sbdf(0, 0x7F, 31, 7), "absent");
 
         // RRS with Software Visibility: a block starting at the Vendor ID sees 0x0001 there and all ones elsewhere.

@@ -44,28 +44,28 @@ public sealed record GenericErrorDataEntry
     internal static GenericErrorDataEntry Read(ReadOnlyMemory<byte> data, ref FirmwareReader reader, int remaining, int index)
     {
         long at = reader.BaseOffset + reader.Offset;
-        string f = $"entry[{index}]";
+        var f = EntryFields.Of(index);
         if (remaining < HeaderSizeV2)
-            reader.Throw($"{f}.header", $"needs {HeaderSizeV2} byte(s) but only {remaining} remain of data_length");
+            reader.Throw(f.Header, $"needs {HeaderSizeV2} byte(s) but only {remaining} remain of data_length");
         int start = reader.Offset;
-        var sectionType = reader.ReadGuid($"{f}.section_type");
-        uint severity = reader.ReadUInt32($"{f}.error_severity");
-        ushort revision = reader.ReadUInt16($"{f}.revision");
-        byte validation = reader.ReadByte($"{f}.validation_bits");
-        byte flags = reader.ReadByte($"{f}.flags");
-        uint length = reader.ReadUInt32($"{f}.error_data_length");
-        var fruId = reader.ReadGuid($"{f}.fru_id");
-        var fruText = FruText.From(reader.ReadBytes(CperSectionDescriptor.FruTextLength, $"{f}.fru_text"));
+        var sectionType = reader.ReadGuid(f.SectionType);
+        uint severity = reader.ReadUInt32(f.ErrorSeverity);
+        ushort revision = reader.ReadUInt16(f.Revision);
+        byte validation = reader.ReadByte(f.ValidationBits);
+        byte flags = reader.ReadByte(f.Flags);
+        uint length = reader.ReadUInt32(f.ErrorDataLength);
+        var fruId = reader.ReadGuid(f.FruId);
+        var fruText = FruText.From(reader.ReadBytes(CperSectionDescriptor.FruTextLength, f.FruText));
         int headerSize = revision >> 8 >= 3 ? HeaderSizeV3 : HeaderSizeV2;
         if (remaining < headerSize)
-            throw new FirmwareFormatException(reader.Source, at, $"{f}.header",
+            throw new FirmwareFormatException(reader.Source, at, f.Header,
                 $"revision 0x{revision:X4} needs a {headerSize}-byte header but only {remaining} byte(s) remain of data_length");
-        ulong timestamp = headerSize == HeaderSizeV3 ? reader.ReadUInt64($"{f}.timestamp") : 0;
+        ulong timestamp = headerSize == HeaderSizeV3 ? reader.ReadUInt64(f.Timestamp) : 0;
         // cper_estatus_check: the whole entry (header + payload) must fit in what is left of data_length.
         if (length > (uint)(remaining - headerSize))
-            throw new FirmwareFormatException(reader.Source, at + ErrorDataLengthOffset, $"{f}.error_data_length",
+            throw new FirmwareFormatException(reader.Source, at + ErrorDataLengthOffset, f.ErrorDataLength,
                 $"{length} byte(s) of payload do not fit in the {remaining - headerSize} byte(s) left of data_length");
-        reader.Skip((int)length, $"{f}.payload");
+        reader.Skip((int)length, f.Payload);
         return new GenericErrorDataEntry
         {
             SectionType = sectionType, ErrorSeverity = severity, Revision = revision, ValidationBits = validation,

@@ -62,12 +62,12 @@ public sealed record GenericErrorStatusBlock
         uint rawDataLength = reader.ReadUInt32("raw_data_length");
         uint dataLength = reader.ReadUInt32("data_length");
         uint severity = reader.ReadUInt32("error_severity");
-        var header = new GenericErrorStatusBlock
-        {
-            BlockStatus = blockStatus, RawDataOffset = rawDataOffset, RawDataLength = rawDataLength,
-            DataLength = dataLength, ErrorSeverity = severity,
-        };
-        if (blockStatus == 0) return header;
+        if (blockStatus == 0)
+            return new GenericErrorStatusBlock
+            {
+                BlockStatus = blockStatus, RawDataOffset = rawDataOffset, RawDataLength = rawDataLength,
+                DataLength = dataLength, ErrorSeverity = severity,
+            };
 
         // __ghes_check_estatus: HEADER <= len <= min(error_block_length, 64 KiB), and within what we hold.
         long len = EstatusLength(rawDataOffset, rawDataLength, dataLength);
@@ -87,7 +87,10 @@ public sealed record GenericErrorStatusBlock
                 $"0x{rawDataOffset:X} overlaps the data entries, which end at 0x{HeaderSize + (long)dataLength:X}");
 
         // cper_estatus_check: walk the entries; each must fit, and together they fill data_length exactly.
-        var entries = ImmutableArray.CreateBuilder<GenericErrorDataEntry>();
+        // Sized by the entry count field (a hint only: the walk decides), so a valid block's entries are
+        // moved into the result instead of copied.
+        int countField = (int)((blockStatus & EntryCountMask) >> EntryCountShift);
+        var entries = ImmutableArray.CreateBuilder<GenericErrorDataEntry>(Math.Clamp(countField, 1, 16));
         var area = new FirmwareReader(data.Span.Slice(0, HeaderSize + (int)dataLength), source) { Offset = HeaderSize };
         int remaining = (int)dataLength;
         while (remaining > 0)
@@ -96,11 +99,13 @@ public sealed record GenericErrorStatusBlock
             remaining -= entry.TotalSize;
             entries.Add(entry);
         }
-        if (warnings is not null && header.EntryCountField != entries.Count)
-            warnings.Add($"{source}: offset 0x0: block_status: entry count field says {header.EntryCountField} but {entries.Count} entr{(entries.Count == 1 ? "y" : "ies")} fill data_length");
-        return header with
+        if (warnings is not null && countField != entries.Count)
+            warnings.Add($"{source}: offset 0x0: block_status: entry count field says {countField} but {entries.Count} entr{(entries.Count == 1 ? "y" : "ies")} fill data_length");
+        return new GenericErrorStatusBlock
         {
-            Entries = entries.ToImmutable(),
+            BlockStatus = blockStatus, RawDataOffset = rawDataOffset, RawDataLength = rawDataLength,
+            DataLength = dataLength, ErrorSeverity = severity,
+            Entries = entries.Count == entries.Capacity ? entries.MoveToImmutable() : entries.ToImmutable(),
             RawData = rawDataLength != 0 ? data.Slice((int)rawDataOffset, (int)rawDataLength) : ReadOnlyMemory<byte>.Empty,
         };
     }

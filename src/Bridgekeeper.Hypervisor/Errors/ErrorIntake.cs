@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Hypervisor.RasLog;
@@ -51,33 +49,48 @@ public sealed class ErrorIntake(DurableTimeline timeline, CorrectableErrorLimite
     /// <summary>Stores a firmware record that is malformed or a repeat: kept for the record, never acted on.</summary>
     public long RecordInvalid(ushort ghesSource, ReadOnlySpan<byte> raw, string why)
     {
-        return timeline.RasLog.AppendError(new RasErrorRecord(timeline.Clock.Now, $"ghes:{ghesSource}", null, ErrorSeverity.NonFatal, raw.ToArray(), RejectedJson(why)));
+        // The JSON is a function of the reason alone, and a storm of repeats gives the same reason each time.
+        if (!ReferenceEquals(why, _lastRejectedWhy))
+        {
+            _lastRejectedJson = RejectedJson(why);
+            _lastRejectedWhy = why;
+        }
+        return timeline.RasLog.AppendError(new RasErrorRecord(timeline.Clock.Now, GhesPath(ghesSource), null, ErrorSeverity.NonFatal, raw.ToArray(), _lastRejectedJson!));
     }
+
+    private string? _lastRejectedWhy, _lastRejectedJson;
 
     // {"rejected":why} written directly: the same text the serializer gives for a one-entry dictionary
     // (same default encoder), without its reflection metadata or the dictionary.
     public static string RejectedJson(string why)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + why.Length * 2);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("rejected", why);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var w = RecordJsonWriter.Start();
+        w.WriteStartObject();
+        w.WriteString(RejectedName, why);
+        w.WriteEndObject();
+        return RecordJsonWriter.Finish(w);
     }
 
     private ErrorReport Record(ErrorOrigin origin, DeviceErrorLog log, ReadOnlySpan<byte> raw, ushort? ghesSource, long suppressedBefore)
     {
         var now = timeline.Clock.Now;
-        string path = origin == ErrorOrigin.NativeAer ? "native-aer" : $"ghes:{ghesSource}";
+        string path = origin == ErrorOrigin.NativeAer ? "native-aer" : GhesPath(ghesSource);
         long id = timeline.RasLog.AppendError(new RasErrorRecord(now, path, log.Device, log.Severity, raw.ToArray(), DecodedJson(log, suppressedBefore)));
         var report = new ErrorReport(now, origin, log, id, ghesSource);
         timeline.Emit(EventKinds.ErrorDetected, log.Device, null, $"{SeverityName(log.Severity)} error via {path}",
             D("severity", SeverityName(log.Severity)), D("path", path), D("ras_id", id),
             D("uncor_status", Hex(log.UncorStatus)), D("cor_status", Hex(log.CorStatus)), D("suppressed_before", suppressedBefore));
         return report;
+    }
+
+    // "ghes:<id>", formatted once per source: a storm records from the same few sources again and again.
+    private readonly Dictionary<ushort, string> _ghesPaths = [];
+
+    private string GhesPath(ushort? source)
+    {
+        if (source is not ushort id) return "ghes:";
+        if (!_ghesPaths.TryGetValue(id, out var path)) _ghesPaths[id] = path = $"ghes:{id}";
+        return path;
     }
 
     public static string SeverityName(ErrorSeverity s) => s switch
@@ -89,27 +102,35 @@ public sealed class ErrorIntake(DurableTimeline timeline, CorrectableErrorLimite
 
     private static string Hex(uint v) => "0x" + v.ToString("x8", CultureInfo.InvariantCulture);
 
+    // Property names encoded once (the same bytes the writer produces from the strings).
+    private static readonly JsonEncodedText RejectedName = JsonEncodedText.Encode("rejected"), DeviceName = JsonEncodedText.Encode("device"),
+        SeverityField = JsonEncodedText.Encode("severity"), RegistersReadName = JsonEncodedText.Encode("registers_read"),
+        UncorStatusName = JsonEncodedText.Encode("uncor_status"), UncorMaskName = JsonEncodedText.Encode("uncor_mask"),
+        UncorSeverityName = JsonEncodedText.Encode("uncor_severity"), CorStatusName = JsonEncodedText.Encode("cor_status"),
+        CorMaskName = JsonEncodedText.Encode("cor_mask"), FirstErrorPointerName = JsonEncodedText.Encode("first_error_pointer"),
+        HeaderLogName = JsonEncodedText.Encode("header_log"), SuppressedBeforeName = JsonEncodedText.Encode("suppressed_before");
+
     public static string DecodedJson(DeviceErrorLog log, long suppressedBefore)
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
-        {
-            w.WriteStartObject();
-            w.WriteString("device", log.Device.ToString());
-            w.WriteString("severity", SeverityName(log.Severity));
-            w.WriteBoolean("registers_read", log.RegistersRead);
-            w.WriteString("uncor_status", Hex(log.UncorStatus));
-            w.WriteString("uncor_mask", Hex(log.UncorMask));
-            w.WriteString("uncor_severity", Hex(log.UncorSeverity));
-            w.WriteString("cor_status", Hex(log.CorStatus));
-            w.WriteString("cor_mask", Hex(log.CorMask));
-            w.WriteNumber("first_error_pointer", log.FirstErrorPointer);
-            w.WriteStartArray("header_log");
-            foreach (uint dw in log.HeaderLog) w.WriteStringValue(Hex(dw));
-            w.WriteEndArray();
-            if (suppressedBefore > 0) w.WriteNumber("suppressed_before", suppressedBefore);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(ms.ToArray());
+        var w = RecordJsonWriter.Start();
+        w.WriteStartObject();
+        Span<char> device = stackalloc char[32];
+        if (!log.Device.TryFormat(device, out int deviceLength, default, CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"{log.Device} does not fit its format buffer");
+        w.WriteString(DeviceName, device[..deviceLength]);
+        w.WriteString(SeverityField, SeverityName(log.Severity));
+        w.WriteBoolean(RegistersReadName, log.RegistersRead);
+        RecordJsonWriter.WriteHex(w, UncorStatusName, log.UncorStatus);
+        RecordJsonWriter.WriteHex(w, UncorMaskName, log.UncorMask);
+        RecordJsonWriter.WriteHex(w, UncorSeverityName, log.UncorSeverity);
+        RecordJsonWriter.WriteHex(w, CorStatusName, log.CorStatus);
+        RecordJsonWriter.WriteHex(w, CorMaskName, log.CorMask);
+        w.WriteNumber(FirstErrorPointerName, log.FirstErrorPointer);
+        w.WriteStartArray(HeaderLogName);
+        foreach (uint dw in log.HeaderLog) RecordJsonWriter.WriteHexValue(w, dw);
+        w.WriteEndArray();
+        if (suppressedBefore > 0) w.WriteNumber(SuppressedBeforeName, suppressedBefore);
+        w.WriteEndObject();
+        return RecordJsonWriter.Finish(w);
     }
 }

@@ -16,6 +16,10 @@ namespace Bridgekeeper.Hypervisor.Errors;
 /// </summary>
 public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIntake intake, GhesDuplicateFilter duplicates)
 {
+    private const int MaxCachedNames = 64;
+    private readonly Dictionary<(ushort, ulong), string> _names = [];
+    private List<FirmwareAerReport>? _spareReports;
+
     public long Processed { get; private set; }
 
     public long Invalid { get; private set; }
@@ -33,7 +37,7 @@ public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIn
         memory.Read(blockAddress, header);
         if (BinaryPrimitives.ReadUInt32LittleEndian(header) == 0) return false;
 
-        string name = $"GHES source {source.SourceId} block at 0x{blockAddress:x}";
+        string name = NameOf(source.SourceId, blockAddress);
         // Validate and walk the record exactly as __ghes_check_estatus / cper_estatus_check do. When the
         // header's lengths are in bounds, only the record's own bytes (cper_estatus_len) are copied, not
         // the whole reserved block: the checks never look past that length. Otherwise (and for the
@@ -45,7 +49,10 @@ public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIn
         var copy = new byte[claimed >= GenericErrorStatusBlock.HeaderSize && claimed <= reserved ? (int)claimed : reserved];
         memory.Read(blockAddress, copy);
         GenericErrorStatusBlock block;
-        var reports = new List<FirmwareAerReport>();
+        // The spare list is taken, so a poll nested inside this one (an error raised while this record
+        // is acted on) gets its own.
+        var reports = _spareReports ?? [];
+        _spareReports = null;
         try
         {
             block = GenericErrorStatusBlock.Read(copy, name, (int)source.ErrorBlockLength);
@@ -62,6 +69,7 @@ public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIn
             }
             Release(source, blockAddress);
             intake.RecordInvalid(source.SourceId, copy, ex.Message);
+            GiveBack(reports);
             return true;
         }
         var record = block.Length == copy.Length ? copy : copy.AsSpan(0, block.Length).ToArray();
@@ -72,6 +80,7 @@ public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIn
         {
             Duplicates++;
             intake.RecordInvalid(source.SourceId, record, "duplicate of a record seen within the window; not acted on again");
+            GiveBack(reports);
             return true;
         }
         foreach (var r in reports)
@@ -89,7 +98,25 @@ public sealed class GhesErrorHandler(ISystemMemory memory, IClock clock, ErrorIn
                 intake.AcceptUncorrectable(ErrorOrigin.FirmwareFirst, log, record, source.SourceId);
             }
         }
+        GiveBack(reports);
         return true;
+    }
+
+    private void GiveBack(List<FirmwareAerReport> reports)
+    {
+        reports.Clear();
+        _spareReports = reports;
+    }
+
+    // The source's name in error messages, made once per (source, block address): firmware keeps a
+    // source's block where it is, so a storm of records would otherwise format the same text each time.
+    private string NameOf(ushort sourceId, ulong blockAddress)
+    {
+        if (_names.TryGetValue((sourceId, blockAddress), out var name)) return name;
+        name = $"GHES source {sourceId} block at 0x{blockAddress:x}";
+        // Bounded: a firmware that moves its block on every record is formatted each time, not hoarded.
+        if (_names.Count < MaxCachedNames) _names[(sourceId, blockAddress)] = name;
+        return name;
     }
 
     /// <summary>Clears block_status (<c>ghes_clear_estatus</c>) and acknowledges a GHESv2 source (<c>ghes_ack_error</c>).</summary>

@@ -12,6 +12,10 @@ namespace Bridgekeeper.Hypervisor.Recovery;
 /// </summary>
 public sealed partial class RecoveryProcess
 {
+    // Delegates of the repeating polls, made once per recovery rather than once per poll.
+    private Action? _pollLinkAgain, _pollReadiness;
+    private int _linkPcie;
+
     private void DeassertReset()
     {
         if (Scope.IsFunctionLevel)
@@ -40,7 +44,9 @@ public sealed partial class RecoveryProcess
         }
         _linkDownSeenAt = _ctx.Timers.Now;
         if (_ctx.Timers.Now - _deassertedAt >= _ctx.Options.LinkUpTimeout) { _linkLost = true; Fire(RecoveryTrigger.LinkDown); return; }
-        Arm(SimTime.FromMilliseconds(1), () => PollLink(pcie), "link-poll");
+        // One delegate for every 1 ms poll of the reset bridge's link (its PCIe capability does not move).
+        _linkPcie = pcie;
+        Arm(SimTime.FromMilliseconds(1), _pollLinkAgain ??= () => PollLink(_linkPcie), "link-poll");
     }
 
     private void AwaitReadyDelay()
@@ -112,7 +118,7 @@ public sealed partial class RecoveryProcess
         var wait = _pollInterval;
         if (elapsed + wait > _ctx.Options.ReadinessLimit) wait = _ctx.Options.ReadinessLimit - elapsed;
         _pollInterval = new SimTime(Math.Min(_pollInterval.Nanoseconds * 2, _ctx.Options.MaxPollInterval.Nanoseconds));
-        Arm(wait, PollReadiness, "rrs-poll");
+        Arm(wait, _pollReadiness ??= PollReadiness, "rrs-poll");
     }
 
     /// <summary>
@@ -199,7 +205,7 @@ public sealed partial class RecoveryProcess
     {
         _pollInterval = SimTime.FromMilliseconds(1);
         if (delay == SimTime.Zero) { PollReadiness(); return; }
-        Arm(delay, PollReadiness, "ready-delay");
+        Arm(delay, _pollReadiness ??= PollReadiness, "ready-delay");
     }
 
     private void RestoreConfig(RecoveryParticipant p, ConfigSnapshot snapshot)

@@ -38,6 +38,8 @@ public sealed partial class RecoveryProcess
     // What the spec minimum is built from (RecoverySpecMinimum): owner waits, and lower bounds of
     // DL_Up and of the instant every function was ready, from the polls that still saw them not.
     private readonly SimTime _detectedAt;
+    // The tag every event of this recovery carries (see Tagged), formatted once.
+    private readonly KeyValuePair<string, object?> _recoveryTag;
     private SimTime _ownerWaitSince, _ownerWaits, _linkDownSeenAt, _linkUpAt, _linkTraining, _readyLowerBound, _vfWait;
 
     public RecoveryProcess(RecoveryContext ctx, RecoveryScope scope, ErrorReport first)
@@ -46,6 +48,7 @@ public sealed partial class RecoveryProcess
         _detectedAt = ctx.Timers.Now;
         Scope = scope;
         First = first;
+        _recoveryTag = D("recovery", first.Device.ToString());
         Severity = first.Severity;
         _errors.Add(first.Log);
         // PFs first: their saved SR-IOV state names the VFs, whose Vendor ID reads 0xFFFF (§9.3.4.1.1)
@@ -451,8 +454,22 @@ public sealed partial class RecoveryProcess
         _timer = _ctx.Timers.Schedule(delay, () => { if (epoch == _epoch && !IsFinished) action(); }, label);
     }
 
-    private void Emit(string kind, RecoveryParticipant p, string text, params KeyValuePair<string, object?>[] details) =>
-        _ctx.Timeline.Emit(kind, p.Function, p.Owner?.Domain, text, Tagged(details));
+    // One overload per detail count: each builds the event's one details array with the recovery tag
+    // first, so an event costs one array, not a params array and its tagged copy.
+    private void Emit(string kind, RecoveryParticipant p, string text) =>
+        _ctx.Timeline.Emit(kind, p.Function, p.Owner?.Domain, text, [_recoveryTag]);
+
+    private void Emit(string kind, RecoveryParticipant p, string text, KeyValuePair<string, object?> d1) =>
+        _ctx.Timeline.Emit(kind, p.Function, p.Owner?.Domain, text, [_recoveryTag, d1]);
+
+    private void Emit(string kind, RecoveryParticipant p, string text, KeyValuePair<string, object?> d1, KeyValuePair<string, object?> d2) =>
+        _ctx.Timeline.Emit(kind, p.Function, p.Owner?.Domain, text, [_recoveryTag, d1, d2]);
+
+    private void EmitScope(string kind, string text) =>
+        _ctx.Timeline.Emit(kind, Scope.Bridge, null, text, [_recoveryTag]);
+
+    private void EmitScope(string kind, string text, KeyValuePair<string, object?> d1) =>
+        _ctx.Timeline.Emit(kind, Scope.Bridge, null, text, [_recoveryTag, d1]);
 
     private void EmitScope(string kind, string text, params KeyValuePair<string, object?>[] details) =>
         _ctx.Timeline.Emit(kind, Scope.Bridge, null, text, Tagged(details));
@@ -464,7 +481,7 @@ public sealed partial class RecoveryProcess
     private KeyValuePair<string, object?>[] Tagged(KeyValuePair<string, object?>[] details)
     {
         var all = new KeyValuePair<string, object?>[details.Length + 1];
-        all[0] = D("recovery", First.Device.ToString());
+        all[0] = _recoveryTag;
         details.CopyTo(all, 1);
         return all;
     }

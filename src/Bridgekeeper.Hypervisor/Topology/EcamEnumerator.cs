@@ -8,28 +8,50 @@ namespace Bridgekeeper.Hypervisor.Topology;
 /// <c>pci_scan_child_bus</c> does it: each bus's devices, functions 1-7 only when function 0 is
 /// multifunction (or the ARI Next Function chain under an ARI-forwarding port, PCIe Base 6.0 §6.13),
 /// the bus behind each bridge, and the VFs each enabled PF exposes (RID = PF RID + First VF Offset +
-/// n x VF Stride, §9.3.3.9-10).
+/// n x VF Stride, §9.3.3.9-10). Below a Root Port or Switch Downstream Port that does not forward ARI
+/// only Device 0 is probed, as Linux's <c>only_one_child</c> does: such a port completes Type 0 requests
+/// for any other Device Number as Unsupported Request (§7.3.1), so probing Devices 1-31 there can only
+/// read all ones.
 /// </summary>
 public static class EcamEnumerator
 {
     public static List<FunctionConfig> Enumerate(IConfigAccess ecam, IEnumerable<HostBridge> hostBridges)
     {
         var found = new List<FunctionConfig>();
-        var seen = new HashSet<Sbdf>();
+        Enumerate(ecam, hostBridges, found, new List<FunctionFacts>());
+        return found;
+    }
+
+    /// <summary>
+    /// The walk, with each function's <see cref="FunctionFacts"/> (<paramref name="facts"/>[i] belongs to
+    /// <paramref name="found"/>[i]) read once from the copy the walk made, so the tree builder need not read them again.
+    /// </summary>
+    internal static void Enumerate(IConfigAccess ecam, IEnumerable<HostBridge> hostBridges, List<FunctionConfig> found, List<FunctionFacts> facts)
+    {
+        var walk = new Walk(ecam, found, facts);
         foreach (var host in hostBridges)
-            ScanBus(ecam, host, host.StartBus, ariForwarding: false, found, seen, new HashSet<byte>());
+        {
+            walk.Buses.Clear();
+            walk.ScanBus(host, host.StartBus, ariForwarding: false, onlyDeviceZero: false);
+        }
         int physical = found.Count;
         for (int i = 0; i < physical; i++)
         {
             var pf = found[i];
-            var facts = FunctionFacts.Read(pf.Config.Bytes);
-            if (facts.SriovOffset == 0 || !facts.VfEnabled || facts.NumVfs == 0) continue;
-            foreach (var vf in VirtualFunctionsOf(pf.Address, facts))
+            var pfFacts = facts[i];
+            if (pfFacts.SriovOffset == 0 || !pfFacts.VfEnabled || pfFacts.NumVfs == 0) continue;
+            int rid = pf.Address.RequesterId.Value;
+            for (int n = 0; n < pfFacts.NumVfs; n++)
             {
-                if (seen.Add(vf)) found.Add(new FunctionConfig(vf, EcamFunctionReader.Read(ecam, vf), pf.Address));
+                int vfRid = rid + pfFacts.FirstVfOffset + n * pfFacts.VfStride;
+                if (vfRid > 0xFFFF) break;
+                var vf = Sbdf.FromRequesterId(pf.Address.Segment, new RequesterId((ushort)vfRid));
+                if (!walk.Seen.Add(vf)) continue;
+                var config = EcamFunctionReader.Read(ecam, vf);
+                found.Add(new FunctionConfig(vf, config, pf.Address));
+                facts.Add(FunctionFacts.Read(config.Bytes));
             }
         }
-        return found;
     }
 
     /// <summary>The VF addresses an enabled PF exposes, stopping at the end of the segment's RID space.</summary>
@@ -44,59 +66,71 @@ public static class EcamEnumerator
         }
     }
 
-    private static void ScanBus(IConfigAccess ecam, HostBridge host, byte bus, bool ariForwarding, List<FunctionConfig> found, HashSet<Sbdf> seen, HashSet<byte> buses)
+    /// <summary>One walk's state: what was found, which functions and buses were seen.</summary>
+    private sealed class Walk(IConfigAccess ecam, List<FunctionConfig> found, List<FunctionFacts> facts)
     {
-        if (!buses.Add(bus)) return;
-        var onThisBus = new List<(Sbdf Address, FunctionFacts Facts)>();
-        for (int device = 0; device < 32; device++)
+        public HashSet<Sbdf> Seen { get; } = [];
+
+        /// <summary>Buses scanned below the current host bridge.</summary>
+        public HashSet<byte> Buses { get; } = [];
+
+        public void ScanBus(HostBridge host, byte bus, bool ariForwarding, bool onlyDeviceZero)
         {
-            var f0 = new Sbdf(host.Segment, bus, device, 0);
-            if (!Present(ecam, f0)) { if (ariForwarding) break; continue; }
-            var facts0 = Add(f0);
-            if (ariForwarding && facts0.HasAri)
+            if (!Buses.Add(bus)) return;
+            // The functions this scan added (not those seen before) are found[firstHere..]; bridges among them lead on.
+            int firstHere = found.Count;
+            int devices = onlyDeviceZero ? 1 : 32;
+            for (int device = 0; device < devices; device++)
             {
-                // Under ARI the device is device 0 with up to 256 functions, chained by Next Function Number.
-                var config = found[^1].Config.Bytes;
-                int next = AriNext(config);
-                for (int guard = 0; next != 0 && guard < 255; guard++)
+                var f0 = new Sbdf(host.Segment, bus, device, 0);
+                if (!Present(f0)) { if (ariForwarding) break; continue; }
+                var (config0, facts0) = Add(f0);
+                if (ariForwarding && facts0.HasAri)
                 {
-                    var f = new Sbdf(host.Segment, bus, (byte)next);
-                    if (!Present(ecam, f)) break;
-                    Add(f);
-                    next = AriNext(found[^1].Config.Bytes);
+                    // Under ARI the device is device 0 with up to 256 functions, chained by Next Function Number.
+                    int next = AriNext(config0.Bytes);
+                    for (int guard = 0; next != 0 && guard < 255; guard++)
+                    {
+                        var f = new Sbdf(host.Segment, bus, (byte)next);
+                        if (!Present(f)) break;
+                        next = AriNext(Add(f).Config.Bytes);
+                    }
+                    break;
                 }
-                break;
+                if (!facts0.MultiFunctionBit) continue;
+                for (int fn = 1; fn < 8; fn++)
+                {
+                    var f = new Sbdf(host.Segment, bus, device, fn);
+                    if (Present(f)) Add(f);
+                }
             }
-            if (!facts0.MultiFunctionBit) continue;
-            for (int fn = 1; fn < 8; fn++)
+            int lastHere = found.Count;
+            for (int i = firstHere; i < lastHere; i++)
             {
-                var f = new Sbdf(host.Segment, bus, device, fn);
-                if (Present(ecam, f)) Add(f);
+                var bridge = facts[i];
+                if (!bridge.IsBridge || bridge.SecondaryBus <= bus || bridge.SecondaryBus > host.EndBus) continue;
+                bool linkBelow = bridge.PortType is PciePortType.RootPort or PciePortType.DownstreamPort;
+                ScanBus(host, bridge.SecondaryBus, bridge.AriForwardingEnabled, onlyDeviceZero: linkBelow && !bridge.AriForwardingEnabled);
             }
-        }
-        foreach (var (address, facts) in onThisBus)
-        {
-            if (!facts.IsBridge || facts.SecondaryBus <= bus || facts.SecondaryBus > host.EndBus) continue;
-            ScanBus(ecam, host, facts.SecondaryBus, facts.AriForwardingEnabled, found, seen, buses);
         }
 
-        FunctionFacts Add(Sbdf address)
+        private (ConfigSpace Config, FunctionFacts Facts) Add(Sbdf address)
         {
             var config = EcamFunctionReader.Read(ecam, address);
-            var facts = FunctionFacts.Read(config.Bytes);
-            if (seen.Add(address))
+            var functionFacts = FunctionFacts.Read(config.Bytes);
+            if (Seen.Add(address))
             {
                 found.Add(new FunctionConfig(address, config));
-                onThisBus.Add((address, facts));
+                facts.Add(functionFacts);
             }
-            return facts;
+            return (config, functionFacts);
         }
-    }
 
-    private static bool Present(IConfigAccess ecam, Sbdf f)
-    {
-        ushort vendor = EcamFunctionReader.VendorId(ecam, f);
-        return vendor is not (0xFFFF or 0x0000 or 0x0001); // 0x0001: Request Retry Status with SV (§2.3.2): not ready yet
+        private bool Present(Sbdf f)
+        {
+            ushort vendor = EcamFunctionReader.VendorId(ecam, f);
+            return vendor is not (0xFFFF or 0x0000 or 0x0001); // 0x0001: Request Retry Status with SV (§2.3.2): not ready yet
+        }
     }
 
     private static int AriNext(ReadOnlySpan<byte> config) =>

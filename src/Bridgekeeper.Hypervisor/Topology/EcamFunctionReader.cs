@@ -22,7 +22,7 @@ public static class EcamFunctionReader
         // Read the header into a conventional-sized array first: a conventional function then needs no
         // 4 KiB buffer at all, and the space adopts the array (rebuilds read every function again).
         var conventional = new byte[ConfigSpace.ConventionalSize];
-        for (int offset = 0; offset < ConfigSpace.ConventionalSize; offset += 4) Put(conventional, offset, ecam.Read(function, offset, 4));
+        ecam.ReadBlock(function, 0, conventional);
         bool pcie = CapabilityList.FindStandard(conventional, CapabilityId.PciExpress) is not null;
         if (!pcie) return ConfigSpace.Adopt(conventional, ReadOnlyConventional);
         var bytes = new byte[ConfigSpace.ExtendedSize];
@@ -40,7 +40,9 @@ public static class EcamFunctionReader
                 ExtendedCapabilityId.SingleRootIov => SriovCapability.Length,
                 _ => 4,
             };
-            for (int o = 4; o < length && where + o <= ConfigSpace.ExtendedSize - 4; o += 4) Put(bytes, where + o, ecam.Read(function, where + o, 4));
+            // The structure's body after its header, cut at the end of config space.
+            int body = Math.Min(length - 4, ConfigSpace.ExtendedSize - 4 - where);
+            if (body > 0) ecam.ReadBlock(function, where + 4, bytes.AsSpan(where + 4, body));
             where = (int)(header >> 20) & ~3;
         }
         return ConfigSpace.Adopt(bytes, ReadOnlyExtended);

@@ -14,28 +14,42 @@ public sealed class PciTopology
 {
     private readonly Dictionary<Sbdf, int> _index;
     private readonly Dictionary<long, int[]> _busMembers;
+    // Below(bridge), computed on first use per bridge: the snapshot is immutable, so the answer never changes.
+    private readonly ImmutableArray<Sbdf>[] _below;
 
-    internal PciTopology(ImmutableArray<HostBridge> hostBridges, ImmutableArray<TopologyNode> nodes, ImmutableArray<string> warnings)
+    internal PciTopology(ImmutableArray<HostBridge> hostBridges, ImmutableArray<TopologyNode> nodes, ImmutableArray<string> warnings, int[]? addressOrder = null)
     {
         HostBridges = hostBridges;
         Nodes = nodes;
         Warnings = warnings;
         _index = new Dictionary<Sbdf, int>(nodes.Length);
-        var members = new Dictionary<long, List<int>>();
+        // Each bus's members, in canonical order: count per bus, then fill arrays sized exactly.
+        var memberCount = new Dictionary<long, int>();
         foreach (var n in nodes)
         {
             _index[n.Address] = n.Index;
             long key = BusKey(n.Address.Segment, n.Address.Bus);
-            if (!members.TryGetValue(key, out var list)) members[key] = list = [];
-            list.Add(n.Index);
+            memberCount[key] = memberCount.GetValueOrDefault(key) + 1;
         }
-        _busMembers = new Dictionary<long, int[]>(members.Count);
-        foreach (var (k, v) in members) _busMembers[k] = [.. v];
-        var byAddress = new int[nodes.Length];
-        var keys = new Sbdf[nodes.Length];
-        for (int i = 0; i < byAddress.Length; i++) { byAddress[i] = i; keys[i] = nodes[i].Address; }
-        Array.Sort(keys, byAddress);
-        AddressOrder = byAddress;
+        _busMembers = new Dictionary<long, int[]>(memberCount.Count);
+        var filled = new Dictionary<long, int>(memberCount.Count);
+        foreach (var n in nodes)
+        {
+            long key = BusKey(n.Address.Segment, n.Address.Bus);
+            if (!_busMembers.TryGetValue(key, out var members)) _busMembers[key] = members = new int[memberCount[key]];
+            int at = filled.GetValueOrDefault(key);
+            members[at] = n.Index;
+            filled[key] = at + 1;
+        }
+        if (addressOrder is null)
+        {
+            addressOrder = new int[nodes.Length];
+            var keys = new Sbdf[nodes.Length];
+            for (int i = 0; i < addressOrder.Length; i++) { addressOrder[i] = i; keys[i] = nodes[i].Address; }
+            Array.Sort(keys, addressOrder);
+        }
+        AddressOrder = addressOrder;
+        _below = new ImmutableArray<Sbdf>[nodes.Length];
     }
 
     /// <summary>Node indices in address order (computed once; group numbering and output use it).</summary>
@@ -73,15 +87,31 @@ public sealed class PciTopology
     /// <summary>Every function below <paramref name="bridge"/> (its secondary bus and deeper, VFs included), in canonical order.</summary>
     public ImmutableArray<Sbdf> Below(TopologyNode bridge)
     {
-        var result = ImmutableArray.CreateBuilder<Sbdf>();
+        int b = bridge.Index;
+        if ((uint)b >= (uint)_below.Length) return [];
+        var below = _below[b];
+        if (below.IsDefault) _below[b] = below = ComputeBelow(b);
+        return below;
+    }
+
+    private ImmutableArray<Sbdf> ComputeBelow(int bridge)
+    {
+        int count = 0;
         foreach (var n in Nodes)
-        {
-            for (int up = n.UpstreamIndex; up >= 0; up = Nodes[up].UpstreamIndex)
-            {
-                if (up == bridge.Index) { result.Add(n.Address); break; }
-            }
-        }
-        return result.ToImmutable();
+            if (IsBelow(n, bridge)) count++;
+        if (count == 0) return [];
+        var result = new Sbdf[count];
+        int k = 0;
+        foreach (var n in Nodes)
+            if (IsBelow(n, bridge)) result[k++] = n.Address;
+        return System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(result);
+    }
+
+    private bool IsBelow(TopologyNode node, int bridge)
+    {
+        for (int up = node.UpstreamIndex; up >= 0; up = Nodes[up].UpstreamIndex)
+            if (up == bridge) return true;
+        return false;
     }
 
     /// <summary>Builds a snapshot from enumerated functions (a sysfs or lspci import, or a simulator), inferring host bridges if none are given.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Bridgekeeper.Pci;
 
 namespace Bridgekeeper.Hypervisor.Topology;
@@ -22,17 +23,30 @@ internal static class PciTopologyBuilder
         public int Order { get; set; } = -1;
     }
 
-    public static PciTopology Build(IEnumerable<FunctionConfig> functions, IEnumerable<HostBridge>? hostBridges)
+    public static PciTopology Build(IEnumerable<FunctionConfig> functions, IEnumerable<HostBridge>? hostBridges) =>
+        Build(functions as IReadOnlyList<FunctionConfig> ?? [.. functions], null, hostBridges);
+
+    /// <summary>
+    /// Builds the snapshot; <paramref name="facts"/>, when given, are the functions' facts already read
+    /// from the same config copies (<see cref="EcamEnumerator"/> has them), so they are not read again.
+    /// Linear in the functions apart from two sorts by address: a segment has 65,536.
+    /// </summary>
+    public static PciTopology Build(IReadOnlyList<FunctionConfig> functions, IReadOnlyList<FunctionFacts>? facts, IEnumerable<HostBridge>? hostBridges)
     {
         var warnings = ImmutableArray.CreateBuilder<string>();
-        var byAddress = new Dictionary<Sbdf, Pending>();
-        foreach (var f in functions)
+        var byAddress = new Dictionary<Sbdf, Pending>(functions.Count);
+        for (int i = 0; i < functions.Count; i++)
         {
+            var f = functions[i];
             if (byAddress.ContainsKey(f.Address)) { warnings.Add($"{f.Address} is listed twice; the first is kept"); continue; }
-            byAddress[f.Address] = new Pending(f, FunctionFacts.Read(f.Config.Bytes));
+            byAddress[f.Address] = new Pending(f, facts is null ? FunctionFacts.Read(f.Config.Bytes) : facts[i]);
         }
         InferVirtualFunctions(byAddress);
-        var all = byAddress.Values.OrderBy(p => p.Address).ToList();
+        var all = new Pending[byAddress.Count];
+        var allKeys = new Sbdf[all.Length];
+        int count = 0;
+        foreach (var (address, p) in byAddress) { allKeys[count] = address; all[count++] = p; }
+        Array.Sort(allKeys, all);
 
         // Which bridge leads to each bus (its Secondary Bus Number).
         var bridgeForBus = new Dictionary<long, Pending>();
@@ -51,28 +65,34 @@ internal static class PciTopologyBuilder
                 bridgeForBus[key] = p;
         }
 
-        var hosts = hostBridges?.OrderBy(h => h.Segment).ThenBy(h => h.StartBus).ToList() ?? InferHostBridges(all, bridgeForBus);
+        var hosts = hostBridges is null ? InferHostBridges(all, bridgeForBus) : SortedHosts(hostBridges);
 
+        int physicalCount = 0;
+        bool anyHinted = false;
         foreach (var p in all)
         {
             if (p.IsVf) continue;
-            p.Host = hosts.FirstOrDefault(h => h.Decodes(p.Address));
+            physicalCount++;
+            p.Host = FirstDecoding(hosts, p.Address);
             if (p.Host is null) warnings.Add($"{p.Address} lies outside every host bridge's bus range");
             if (bridgeForBus.TryGetValue(PciTopology.BusKey(p.Address.Segment, p.Address.Bus), out var up)) p.Upstream = up;
             else if (p.Input.UpstreamHint is { } hint && byAddress.TryGetValue(hint, out var hinted) && !hinted.IsVf
                 && (hinted.Facts.IsBridge || hinted.Facts.VendorId == 0xFFFF))
             {
                 p.Upstream = hinted;
+                anyHinted = true;
                 warnings.Add($"{p.Address} is on bus {p.Address.Bus:x2}, which no bridge's config leads to now; placed under {hint} as the OS has it");
             }
             else if (p.Host is not null && p.Host.StartBus != p.Address.Bus)
                 warnings.Add($"{p.Address} is on bus {p.Address.Bus:x2}, which no bridge leads to and which is not a root bus");
-            if (!p.IsVf && ConfigBytes.VendorId(p.Input.Config.Bytes) == 0xFFFF)
+            if (ConfigBytes.VendorId(p.Input.Config.Bytes) == 0xFFFF)
                 warnings.Add($"{p.Address} reads all ones (not responding); its config facts are not trustworthy");
         }
+        var vfs = new List<Pending>(all.Length - physicalCount);
         foreach (var p in all)
         {
             if (!p.IsVf) continue;
+            vfs.Add(p);
             if (!byAddress.TryGetValue(p.Input.PhysicalFunction!.Value, out var pf) || pf.IsVf)
             {
                 warnings.Add($"VF {p.Address} names PF {p.Input.PhysicalFunction} which is not a physical function here");
@@ -86,41 +106,70 @@ internal static class PciTopologyBuilder
         }
 
         // Buses reached only through an OS hint, by the bridge they were hinted under.
-        var hintedBuses = all.Where(p => !p.IsVf && p.Upstream is { } u && !bridgeForBus.ContainsKey(PciTopology.BusKey(p.Address.Segment, p.Address.Bus)))
-            .GroupBy(p => p.Upstream!).ToDictionary(g => g.Key, g => g.Select(p => p.Address.Bus).Distinct().Order().ToList());
+        var hintedBuses = anyHinted ? HintedBuses(all, bridgeForBus) : null;
+
+        // Physical functions in address order, so each bus's functions are one run (by DevFn).
+        var physical = new Pending[physicalCount];
+        var busStart = new Dictionary<long, int>();
+        for (int i = 0, k = 0; i < all.Length; i++)
+        {
+            var p = all[i];
+            if (p.IsVf) continue;
+            busStart.TryAdd(PciTopology.BusKey(p.Address.Segment, p.Address.Bus), k);
+            physical[k++] = p;
+        }
 
         // Linux's order: pci_scan_child_bus adds each bus's functions by DevFn, then scans behind each bridge.
-        var ordered = new List<Pending>(all.Count);
+        var ordered = new List<Pending>(all.Length);
         var visitedBuses = new HashSet<long>();
-        var onBus = all.Where(p => !p.IsVf).ToLookup(p => PciTopology.BusKey(p.Address.Segment, p.Address.Bus));
-        var roots = hosts.Select(h => (h.Segment, h.StartBus)).Concat(all.Where(p => !p.IsVf && p.Upstream is null).Select(p => (p.Address.Segment, StartBus: p.Address.Bus))).Distinct();
-        foreach (var (segment, bus) in roots) ScanBus(segment, bus);
-        foreach (var p in all)
+        foreach (var h in hosts) ScanBus(h.Segment, h.StartBus);
+        foreach (var p in physical)
+            if (p.Upstream is null) ScanBus(p.Address.Segment, p.Address.Bus);
+        foreach (var p in physical)
         {
-            if (!p.IsVf && p.Order < 0) { warnings.Add($"{p.Address} is not reachable from any root bus"); p.Order = ordered.Count; ordered.Add(p); }
+            if (p.Order < 0) { warnings.Add($"{p.Address} is not reachable from any root bus"); p.Order = ordered.Count; ordered.Add(p); }
         }
-        foreach (var vf in all.Where(p => p.IsVf).OrderBy(p => byAddress.TryGetValue(p.Input.PhysicalFunction!.Value, out var pf) ? pf.Order : int.MaxValue).ThenBy(p => p.Address))
+        // VFs last, by their PF's position, then by address.
+        if (vfs.Count > 0)
         {
-            vf.Order = ordered.Count;
-            ordered.Add(vf);
+            var vfKeys = new (int PfOrder, Sbdf Address)[vfs.Count];
+            var vfArray = vfs.ToArray();
+            for (int i = 0; i < vfArray.Length; i++)
+                vfKeys[i] = (byAddress.TryGetValue(vfArray[i].Input.PhysicalFunction!.Value, out var pf) ? pf.Order : int.MaxValue, vfArray[i].Address);
+            Array.Sort(vfKeys, vfArray);
+            foreach (var vf in vfArray)
+            {
+                vf.Order = ordered.Count;
+                ordered.Add(vf);
+            }
         }
 
         void ScanBus(uint segment, byte bus)
         {
-            if (!visitedBuses.Add(PciTopology.BusKey(segment, bus))) return;
-            var here = onBus[PciTopology.BusKey(segment, bus)].Where(p => p.Order < 0).ToList();
-            foreach (var p in here) { p.Order = ordered.Count; ordered.Add(p); }
-            foreach (var p in here)
+            long key = PciTopology.BusKey(segment, bus);
+            if (!visitedBuses.Add(key) || !busStart.TryGetValue(key, out int start)) return;
+            int first = ordered.Count;
+            for (int k = start; k < physical.Length && PciTopology.BusKey(physical[k].Address.Segment, physical[k].Address.Bus) == key; k++)
             {
+                var p = physical[k];
+                if (p.Order < 0) { p.Order = ordered.Count; ordered.Add(p); }
+            }
+            // ordered[first..last) are this bus's functions; the scans below append after them.
+            int last = ordered.Count;
+            for (int i = first; i < last; i++)
+            {
+                var p = ordered[i];
                 if (p.Facts.IsBridge && bridgeForBus.TryGetValue(PciTopology.BusKey(segment, p.Facts.SecondaryBus), out var b) && b == p)
                     ScanBus(segment, p.Facts.SecondaryBus);
-                else if (hintedBuses.TryGetValue(p, out var buses))
+                else if (hintedBuses is not null && hintedBuses.TryGetValue(p, out var buses))
                     foreach (byte child in buses) ScanBus(segment, child);
             }
         }
 
         var fallbackHost = new Dictionary<(uint, byte), HostBridge>();
         var nodes = new TopologyNode[ordered.Count];
+        var childCount = new int[nodes.Length];
+        var vfCount = new int[nodes.Length];
         for (int i = 0; i < ordered.Count; i++)
         {
             var p = ordered[i];
@@ -128,6 +177,7 @@ internal static class PciTopologyBuilder
             bool ari = !p.IsVf && p.Facts.HasAri && upstreamFacts is { AriForwardingEnabled: true };
             int fn = ari ? p.Address.DevFn : p.Address.Function;
             var host = p.Host ?? FallbackHost(p.Address);
+            int pfOrder = p.IsVf && byAddress.TryGetValue(p.Input.PhysicalFunction!.Value, out var pf) ? pf.Order : -1;
             nodes[i] = new TopologyNode
             {
                 Index = i,
@@ -138,33 +188,45 @@ internal static class PciTopologyBuilder
                 HostBridge = host,
                 UpstreamBridge = p.Upstream?.Address,
                 UpstreamIndex = p.Upstream?.Order ?? -1,
-                PhysicalFunction = p.IsVf && byAddress.ContainsKey(p.Input.PhysicalFunction!.Value) ? p.Input.PhysicalFunction : null,
+                PhysicalFunction = pfOrder >= 0 ? p.Input.PhysicalFunction : null,
                 IsAriFunction = ari,
                 // Linux pci_scan_slot sets multifunction for every function found after function 0.
                 IsMultiFunction = !p.IsVf && (p.Facts.MultiFunctionBit || fn != 0),
                 PhantomRequesterIds = PhantomIds(p.Address, p.Facts.PhantomFunctionBits, ari),
             };
+            if (pfOrder >= 0) vfCount[pfOrder]++;
+            else if (nodes[i].UpstreamIndex >= 0) childCount[nodes[i].UpstreamIndex]++;
         }
-        var children = new Dictionary<int, List<Sbdf>>();
-        var vfs = new Dictionary<Sbdf, List<Sbdf>>();
+        // Children and VFs in canonical order, each array sized exactly.
+        var children = new Sbdf[nodes.Length][];
+        var vfsOf = new Sbdf[nodes.Length][];
+        var filledChildren = new int[nodes.Length];
+        var filledVfs = new int[nodes.Length];
         foreach (var n in nodes)
         {
-            if (n.PhysicalFunction is { } pf)
+            if (n.PhysicalFunction is not null)
             {
-                if (!vfs.TryGetValue(pf, out var l)) vfs[pf] = l = [];
-                l.Add(n.Address);
+                int pf = byAddress[n.PhysicalFunction.Value].Order;
+                (vfsOf[pf] ??= new Sbdf[vfCount[pf]])[filledVfs[pf]++] = n.Address;
             }
             else if (n.UpstreamIndex >= 0)
             {
-                if (!children.TryGetValue(n.UpstreamIndex, out var l)) children[n.UpstreamIndex] = l = [];
-                l.Add(n.Address);
+                int up = n.UpstreamIndex;
+                (children[up] ??= new Sbdf[childCount[up]])[filledChildren[up]++] = n.Address;
             }
         }
-        foreach (var (i, l) in children) nodes[i].Children = [.. l];
-        foreach (var n in nodes)
-            if (vfs.TryGetValue(n.Address, out var l)) n.VirtualFunctions = [.. l];
-        var hostList = hosts.Concat(fallbackHost.Values).Distinct().ToImmutableArray();
-        return new PciTopology(hostList, [.. nodes], warnings.ToImmutable());
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            if (children[i] is { } c) nodes[i].Children = ImmutableCollectionsMarshal.AsImmutableArray(c);
+            if (vfsOf[i] is { } v) nodes[i].VirtualFunctions = ImmutableCollectionsMarshal.AsImmutableArray(v);
+        }
+        var hostList = ImmutableArray.CreateBuilder<HostBridge>(hosts.Count + fallbackHost.Count);
+        foreach (var h in hosts) if (!hostList.Contains(h)) hostList.Add(h);
+        foreach (var h in fallbackHost.Values) if (!hostList.Contains(h)) hostList.Add(h);
+        // Address order: all[k] is the k-th function by address, and its node sits at all[k].Order.
+        var addressOrder = new int[nodes.Length];
+        for (int k = 0; k < all.Length; k++) addressOrder[k] = all[k].Order;
+        return new PciTopology(hostList.ToImmutable(), ImmutableCollectionsMarshal.AsImmutableArray(nodes), warnings.ToImmutable(), addressOrder);
 
         HostBridge FallbackHost(Sbdf a)
         {
@@ -173,14 +235,50 @@ internal static class PciTopologyBuilder
         }
     }
 
+    /// <summary>The given host bridges by segment, then start bus (a stable sort: equal ones keep their order).</summary>
+    private static List<HostBridge> SortedHosts(IEnumerable<HostBridge> hostBridges)
+    {
+        var hosts = new List<HostBridge>(hostBridges);
+        for (int i = 1; i < hosts.Count; i++)
+        {
+            var h = hosts[i];
+            int j = i - 1;
+            for (; j >= 0 && (hosts[j].Segment > h.Segment || (hosts[j].Segment == h.Segment && hosts[j].StartBus > h.StartBus)); j--) hosts[j + 1] = hosts[j];
+            hosts[j + 1] = h;
+        }
+        return hosts;
+    }
+
+    private static HostBridge? FirstDecoding(List<HostBridge> hosts, Sbdf address)
+    {
+        foreach (var h in hosts) if (h.Decodes(address)) return h;
+        return null;
+    }
+
+    /// <summary>For each bridge that physical functions were placed under by an OS hint only, their distinct bus numbers in order.</summary>
+    private static Dictionary<Pending, List<byte>> HintedBuses(Pending[] all, Dictionary<long, Pending> bridgeForBus)
+    {
+        var hinted = new Dictionary<Pending, List<byte>>();
+        foreach (var p in all)
+        {
+            if (p.IsVf || p.Upstream is not { } u || bridgeForBus.ContainsKey(PciTopology.BusKey(p.Address.Segment, p.Address.Bus))) continue;
+            if (!hinted.TryGetValue(u, out var buses)) hinted[u] = buses = [];
+            if (!buses.Contains(p.Address.Bus)) buses.Add(p.Address.Bus);
+        }
+        foreach (var buses in hinted.Values) buses.Sort();
+        return hinted;
+    }
+
     /// <summary>
     /// A function given without a PF link (an lspci dump has none) whose Vendor ID reads all ones and whose
     /// RID is one an enabled PF's SR-IOV capability assigns (§9.3.3.9-10) is that PF's VF.
     /// </summary>
     private static void InferVirtualFunctions(Dictionary<Sbdf, Pending> byAddress)
     {
-        var candidates = byAddress.Values.Where(p => !p.IsVf && p.Facts.VendorId == 0xFFFF).ToList();
-        if (candidates.Count == 0) return;
+        List<Pending>? candidates = null;
+        foreach (var p in byAddress.Values)
+            if (!p.IsVf && p.Facts.VendorId == 0xFFFF) (candidates ??= []).Add(p);
+        if (candidates is null) return;
         var pfOf = new Dictionary<Sbdf, Sbdf>();
         foreach (var pf in byAddress.Values)
         {
@@ -193,7 +291,7 @@ internal static class PciTopologyBuilder
     }
 
     /// <summary>One host bridge per root bus: a bus with functions that no bridge leads to.</summary>
-    private static List<HostBridge> InferHostBridges(List<Pending> all, Dictionary<long, Pending> bridgeForBus)
+    private static List<HostBridge> InferHostBridges(Pending[] all, Dictionary<long, Pending> bridgeForBus)
     {
         var roots = all.Where(p => !p.IsVf && p.Input.UpstreamHint is null && !bridgeForBus.ContainsKey(PciTopology.BusKey(p.Address.Segment, p.Address.Bus)))
             .Select(p => (p.Address.Segment, p.Address.Bus)).Distinct().OrderBy(r => r.Segment).ThenBy(r => r.Bus).ToList();

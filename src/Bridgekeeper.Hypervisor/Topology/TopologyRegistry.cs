@@ -158,8 +158,10 @@ public sealed class TopologyRegistry : IPhysdevOps
 
     private PciTopology Rebuild()
     {
-        var functions = EcamEnumerator.Enumerate(_ecam, _hostBridges);
-        var topology = PciTopology.FromFunctions(functions, _hostBridges);
+        var functions = new List<FunctionConfig>();
+        var facts = new List<FunctionFacts>();
+        EcamEnumerator.Enumerate(_ecam, _hostBridges, functions, facts);
+        var topology = PciTopologyBuilder.Build(functions, facts, _hostBridges);
         var findings = ImmutableArray.CreateBuilder<string>();
         foreach (var w in topology.Warnings) findings.Add(w);
         foreach (var node in topology.Nodes)
@@ -169,20 +171,29 @@ public sealed class TopologyRegistry : IPhysdevOps
                 ? $"{node.Address} was reported removed but still answers in ECAM; it stays in the tree"
                 : $"{(node.IsBridge ? "bridge" : "function")} {node.Address} is in ECAM below a reported host bridge but was never reported");
         }
-        foreach (var (address, (flags, pf)) in _reported.OrderBy(r => r.Key))
+        // Reported functions the walk did not reach, in address order (usually none, so nothing to sort).
+        List<Sbdf>? unreached = null;
+        foreach (var address in _reported.Keys)
+            if (!topology.Contains(address)) (unreached ??= []).Add(address);
+        if (unreached is not null)
         {
-            if (topology.Contains(address)) continue;
-            if (!_hostBridges.Any(h => h.Decodes(address))) findings.Add($"{address} was reported but no reported host bridge decodes it");
-            else if (pf is { } p && !_reported.ContainsKey(p)) findings.Add($"VF {address} was reported but its PF {p} never was");
-            else findings.Add($"{address} was reported but the ECAM walk from its host bridge does not reach it");
+            unreached.Sort();
+            foreach (var address in unreached)
+            {
+                var pf = _reported[address].Pf;
+                if (!_hostBridges.Any(h => h.Decodes(address))) findings.Add($"{address} was reported but no reported host bridge decodes it");
+                else if (pf is { } p && !_reported.ContainsKey(p)) findings.Add($"VF {address} was reported but its PF {p} never was");
+                else findings.Add($"{address} was reported but the ECAM walk from its host bridge does not reach it");
+            }
         }
         foreach (var node in topology.Nodes)
         {
             if (!node.IsBridge) continue;
             var now = (node.Facts.SecondaryBus, node.Facts.SubordinateBus);
-            if (_bridgeBuses.TryGetValue(node.Address, out var before) && before != now)
+            // The first numbers seen are kept: a move is reported against them, not against the last rebuild.
+            if (!_bridgeBuses.TryGetValue(node.Address, out var before)) _bridgeBuses.Add(node.Address, now);
+            else if (before != now)
                 findings.Add($"bridge {node.Address} bus numbers moved from {before.Secondary:x2}-{before.Subordinate:x2} to {now.SecondaryBus:x2}-{now.SubordinateBus:x2}");
-            else _bridgeBuses[node.Address] = now;
         }
         _findings = findings.ToImmutable();
         foreach (var f in _findings)

@@ -19,7 +19,7 @@ public static class BarSizer
 
     private static List<PhysicalBar> SizeLocked(IConfigAccess physical, Sbdf function)
     {
-        var bars = new List<PhysicalBar>();
+        var bars = new List<PhysicalBar>(7); // six BARs and the ROM at most
         int headerType = (int)physical.Read(function, ConfigHeader.HeaderType, 1) & 0x7F;
         int count = headerType == 1 ? 2 : headerType == 0 ? 6 : 0;
         int romAt = headerType == 1 ? ConfigHeader.BridgeExpansionRomBar : ConfigHeader.ExpansionRomBar;

@@ -17,6 +17,8 @@ public sealed class GuestBarSet
 {
     public const ulong PageSize = 4096;
 
+    private static readonly string[] BarNames = ["BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5"];
+
     private readonly PhysicalBar[] _bars;
     private readonly ulong[] _guestAddress;
     private readonly List<BarMapping> _mappings = [];
@@ -30,7 +32,9 @@ public sealed class GuestBarSet
 
     public GuestBarSet(IReadOnlyList<PhysicalBar> bars)
     {
-        _bars = [.. bars];
+        // An indexed copy: the sizer's list through IReadOnlyList would otherwise be copied by enumeration.
+        _bars = new PhysicalBar[bars.Count];
+        for (int i = 0; i < _bars.Length; i++) _bars[i] = bars[i];
         _guestAddress = new ulong[_bars.Length];
         _registerAt = new int[_bars.Length];
         Array.Fill(_registerAt, -1);
@@ -145,12 +149,12 @@ public sealed class GuestBarSet
             {
                 // No memory decoded here: the register reads 0 and ignores writes (Xen: IO and empty BARs on non-x86).
                 shadow.Store(at, 4, 0);
-                table.Add(new VirtualRegister(at, 4, $"BAR{index}", shadow.Read, Write: null, ShadowBacked: true));
+                table.Add(new VirtualRegister(at, 4, BarNames[index], table.ShadowRead, Write: null, ShadowBacked: true));
                 continue;
             }
             _registerAt[slot] = at;
             shadow.Store(at, 4, TypeBits(slot));
-            table.Add(new VirtualRegister(at, 4, $"BAR{index}", shadow.Read, ShadowRegisters.WriterFor(shadow, 0),
+            table.Add(new VirtualRegister(at, 4, BarNames[index], table.ShadowRead, table.ShadowWriter(0),
                 ReadOnly: ReadOnlyMaskOf(slot), ShadowBacked: true));
         }
         int rom = Find(PhysicalBar.RomIndex);

@@ -24,9 +24,18 @@ public sealed record GuestCapabilityChain(byte FirstOffset, IReadOnlyList<Capabi
         {
             int at = visible[i].Offset;
             uint next = i + 1 < visible.Count ? (uint)visible[i + 1].Offset : 0u;
-            ShadowRegisters.AddConstant(function.Registers, function.Shadow, at, 1, $"Capability ID at 0x{at:X2}", visible[i].Id);
-            ShadowRegisters.AddConstant(function.Registers, function.Shadow, at + 1, 1, $"Next Capability at 0x{at + 1:X2}", next);
+            ShadowRegisters.AddConstant(function.Registers, function.Shadow, at, 1, IdNameAt(at), visible[i].Id);
+            ShadowRegisters.AddConstant(function.Registers, function.Shadow, at + 1, 1, NextNameAt(at + 1), next);
         }
         return new GuestCapabilityChain(visible.Count == 0 ? (byte)0 : (byte)visible[0].Offset, visible);
     }
+
+    // The registrations' names depend only on the offset (inside the 256-byte standard space), so each is
+    // formatted once per process rather than per assignment. A race formats the same text twice: harmless.
+    private static readonly string?[] IdNames = new string?[ConfigSpace.ConventionalSize];
+    private static readonly string?[] NextNames = new string?[ConfigSpace.ConventionalSize];
+
+    private static string IdNameAt(int at) => IdNames[at] ??= $"Capability ID at 0x{at:X2}";
+
+    private static string NextNameAt(int at) => NextNames[at] ??= $"Next Capability at 0x{at:X2}";
 }

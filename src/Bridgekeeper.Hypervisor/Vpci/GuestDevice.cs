@@ -79,7 +79,24 @@ public sealed class GuestDevice : VirtualFunction
         IInterruptController? interrupts = null, uint itsDeviceId = 0, Sbdf? physicalFunction = null,
         ISystemMemory? mmio = null, ulong itsDoorbell = HypervisorPorts.DefaultItsDoorbell, uint eventIdBase = 0, bool sharesItsDeviceId = false)
     {
-        byte[] snapshot = config.WithConfigLock(p => Snapshot(p, physical));
+        // The snapshot is only read while building (every register takes its initial value from it), so it
+        // lives in a pooled buffer returned at the end rather than a fresh 4 KiB array per assignment.
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ConfigSpace.ExtendedSize);
+        try
+        {
+            var snapshot = buffer.AsSpan(0, ConfigSpace.ExtendedSize);
+            config.WithConfigLock(p => Snapshot(p, physical, buffer));
+            return Build(snapshot, virtualAddress, physical, domain, config, interrupts, itsDeviceId, physicalFunction, mmio, itsDoorbell, eventIdBase, sharesItsDeviceId);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static GuestDevice Build(Span<byte> snapshot, Sbdf virtualAddress, Sbdf physical, DomainId domain, SerialisedConfigAccess config,
+        IInterruptController? interrupts, uint itsDeviceId, Sbdf? physicalFunction, ISystemMemory? mmio, ulong itsDoorbell, uint eventIdBase, bool sharesItsDeviceId)
+    {
         int sriov = physicalFunction is Sbdf pf ? PresentVirtualFunctionIds(config, pf, snapshot) : 0;
         if (ConfigBytes.HeaderType(snapshot) != 0)
             throw new InvalidOperationException($"{physical} has header type {ConfigBytes.HeaderType(snapshot)}; only Type 0 functions can be given to a guest");
@@ -220,30 +237,42 @@ public sealed class GuestDevice : VirtualFunction
     /// and VFIO present them, or its driver never binds.
     /// </summary>
     /// <returns>The offset of the PF's SR-IOV capability.</returns>
-    private static int PresentVirtualFunctionIds(SerialisedConfigAccess config, Sbdf pf, byte[] snapshot)
+    private static int PresentVirtualFunctionIds(SerialisedConfigAccess config, Sbdf pf, Span<byte> snapshot)
     {
-        byte[] parent = config.WithConfigLock(p => Snapshot(p, pf));
-        if (CapabilityList.FindExtended(parent, ExtendedCapabilityId.SingleRootIov) is not int sriov)
-            throw new InvalidOperationException($"{pf} is named as a physical function but has no SR-IOV capability");
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(snapshot.AsSpan(ConfigHeader.VendorId), ConfigBytes.U16(parent, ConfigHeader.VendorId));
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(snapshot.AsSpan(ConfigHeader.DeviceId), ConfigBytes.U16(parent, sriov + SriovCapability.VfDeviceId));
-        return sriov;
-    }
-
-    private static byte[] Snapshot(IConfigAccess physical, Sbdf function)
-    {
-        var bytes = new byte[ConfigSpace.ExtendedSize];
-        for (int at = 0; at < ConfigSpace.ConventionalSize; at += 4)
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), physical.Read(function, at, 4));
-        if (CapabilityList.FindStandard(bytes.AsSpan(0, ConfigSpace.ConventionalSize), CapabilityId.PciExpress) is not null)
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ConfigSpace.ExtendedSize);
+        try
         {
-            for (int at = ConfigSpace.ConventionalSize; at < ConfigSpace.ExtendedSize; at += 4)
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), physical.Read(function, at, 4));
+            config.WithConfigLock(p => Snapshot(p, pf, buffer));
+            var parent = buffer.AsSpan(0, ConfigSpace.ExtendedSize);
+            if (CapabilityList.FindExtended(parent, ExtendedCapabilityId.SingleRootIov) is not int sriov)
+                throw new InvalidOperationException($"{pf} is named as a physical function but has no SR-IOV capability");
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(snapshot[ConfigHeader.VendorId..], ConfigBytes.U16(parent, ConfigHeader.VendorId));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(snapshot[ConfigHeader.DeviceId..], ConfigBytes.U16(parent, sriov + SriovCapability.VfDeviceId));
+            return sriov;
         }
-        return bytes;
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    private static VirtualAerCapability RegisterAer(GuestDevice device, byte[] snapshot)
+    /// <summary>
+    /// Copies the function's config space into the first 4 KiB of <paramref name="bytes"/>: the 256-byte
+    /// conventional space, and the extended space only for a PCI Express function (it exists only there,
+    /// §7.2.2); otherwise those bytes are zero. Each part is one block read (the same dword loads).
+    /// </summary>
+    private static void Snapshot(IConfigAccess physical, Sbdf function, byte[] bytes)
+    {
+        var conventional = bytes.AsSpan(0, ConfigSpace.ConventionalSize);
+        var extended = bytes.AsSpan(ConfigSpace.ConventionalSize, ConfigSpace.ExtendedSize - ConfigSpace.ConventionalSize);
+        physical.ReadBlock(function, 0, conventional);
+        if (CapabilityList.FindStandard(conventional, CapabilityId.PciExpress) is not null)
+            physical.ReadBlock(function, ConfigSpace.ConventionalSize, extended);
+        else
+            extended.Clear();
+    }
+
+    private static VirtualAerCapability RegisterAer(GuestDevice device, ReadOnlySpan<byte> snapshot)
     {
         if (CapabilityList.FindExtended(snapshot, ExtendedCapabilityId.AdvancedErrorReporting) is int aer)
         {

@@ -24,7 +24,7 @@ public static class GuestHeaderRegisters
         ShadowRegisters.AddConstant(table, shadow, ConfigHeader.DeviceId, 2, "Device ID", ConfigBytes.U16(snapshot, ConfigHeader.DeviceId));
         // Decoding starts off for a guest: its firmware/OS places the BARs first (Xen clears MEMORY/MASTER on assignment).
         shadow.Store(ConfigHeader.Command, 2, 0);
-        table.Add(new VirtualRegister(ConfigHeader.Command, 2, "Command", shadow.Read, device.WriteCommand,
+        table.Add(new VirtualRegister(ConfigHeader.Command, 2, "Command", table.ShadowRead, device.WriteCommand,
             RsvdP: 0xFFFF & ~(uint)GuestDevice.GuestCommandBits, ReadsShadow: ReferenceEquals(table.Shadow, shadow)));
         bool capabilities = capabilitiesPointer != 0;
         table.Add(new VirtualRegister(ConfigHeader.Status, 2, "Status",

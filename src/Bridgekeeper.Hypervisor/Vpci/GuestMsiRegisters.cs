@@ -16,7 +16,7 @@ public static class GuestMsiRegisters
     public static PhysicalMsi Register(GuestDevice device, ReadOnlySpan<byte> snapshot, int offset)
     {
         ushort control = ConfigBytes.U16(snapshot, offset + MsiCapability.MessageControl);
-        var layout = MsiCapability.Layout(control);
+        var layout = SpecLayouts.MsiFor(control);
         var msi = new PhysicalMsi(device, offset, control);
         foreach (var def in layout.Registers)
         {

@@ -28,7 +28,7 @@ public static class GuestPciExpressRegisters
     {
         var view = new PciExpressCapability.View(snapshot, offset);
         int length = view.Version >= 2 ? PciExpressCapability.Version2Length : PciExpressCapability.SlotCapabilities;
-        var layout = PciExpressCapability.LayoutAt(snapshot, offset);
+        var layout = SpecLayouts.PciExpressAt(snapshot, offset);
         var registers = layout.Registers;
         for (int i = 0; i < registers.Length; i++)
         {

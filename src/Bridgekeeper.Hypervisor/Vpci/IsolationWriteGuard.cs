@@ -115,7 +115,7 @@ public sealed class IsolationWriteGuard(OwnershipTable owners)
                 return "would change the PowerState (PMCSR bits 1:0)";
             if (FindStandardLive(physical, function, CapabilityId.Msi) is int msi)
             {
-                int length = MsiCapability.Layout((ushort)physical.Read(function, msi + MsiCapability.MessageControl, 2)).Length;
+                int length = SpecLayouts.MsiFor((ushort)physical.Read(function, msi + MsiCapability.MessageControl, 2)).Length;
                 if (Overlaps(offset, size, msi + MsiCapability.MessageControl, msi + length))
                     return "would change the MSI capability (the guest's interrupt routing)";
             }

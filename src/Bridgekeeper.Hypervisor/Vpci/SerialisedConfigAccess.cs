@@ -24,6 +24,12 @@ public sealed class SerialisedConfigAccess(IConfigAccess physical) : IConfigAcce
         lock (_lock) return physical.Read(function, offset, size);
     }
 
+    /// <summary>A block read is one access sequence of dword reads: one lock for all of them.</summary>
+    public void ReadBlock(Sbdf function, int offset, Span<byte> destination)
+    {
+        lock (_lock) physical.ReadBlock(function, offset, destination);
+    }
+
     public void Write(Sbdf function, int offset, int size, uint value)
     {
         lock (_lock) physical.Write(function, offset, size, value);

@@ -20,21 +20,24 @@ public static class ShadowRegisters
         int at = baseOffset + def.Offset;
         shadow.Store(at, def.Width, initial & def.WidthMask);
         var (ro, rw1c, rsvdP, rsvdZ) = MasksOf(def);
-        var write = WriterFor(shadow, rw1c);
+        bool tableShadow = ReferenceEquals(table.Shadow, shadow);
+        // Over the table's own shadow the handlers are the table's shared ones (the same read and store).
+        var write = tableShadow ? table.ShadowWriter(rw1c) : WriterFor(shadow, rw1c);
         if (afterWrite is not null)
         {
             var store = write;
             write = (offset, size, value) => { store(offset, size, value); afterWrite(); };
         }
-        table.Add(new VirtualRegister(at, def.Width, def.Name, shadow.Read, write, ro, rw1c, rsvdP, rsvdZ,
-            ShadowBacked: afterWrite is null && ReferenceEquals(table.Shadow, shadow)));
+        table.Add(new VirtualRegister(at, def.Width, def.Name, tableShadow ? table.ShadowRead : shadow.Read, write, ro, rw1c, rsvdP, rsvdZ,
+            ShadowBacked: afterWrite is null && tableShadow));
     }
 
     /// <summary>A register the guest can read but never change (writes are ignored).</summary>
     public static void AddConstant(VirtualRegisterTable table, ConfigSpace shadow, int offset, int size, string name, uint value)
     {
         shadow.Store(offset, size, value);
-        table.Add(new VirtualRegister(offset, size, name, shadow.Read, Write: null, ShadowBacked: ReferenceEquals(table.Shadow, shadow)));
+        bool tableShadow = ReferenceEquals(table.Shadow, shadow);
+        table.Add(new VirtualRegister(offset, size, name, tableShadow ? table.ShadowRead : shadow.Read, Write: null, ShadowBacked: tableShadow));
     }
 
     /// <summary>The shadow write: RW1C bits written as 1 clear, every other bit takes the masked value.</summary>

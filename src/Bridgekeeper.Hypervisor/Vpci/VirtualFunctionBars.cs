@@ -21,7 +21,7 @@ public static class VirtualFunctionBars
 
     private static List<PhysicalBar> SizeLocked(IConfigAccess physical, Sbdf pf, Sbdf vf, int sriov)
     {
-        var bars = new List<PhysicalBar>();
+        var bars = new List<PhysicalBar>(7); // six BARs and the ROM at most
         int first = (int)physical.Read(pf, sriov + SriovCapability.FirstVfOffset, 2);
         int stride = (int)physical.Read(pf, sriov + SriovCapability.VfStride, 2);
         int offset = (vf.Bus << 8 | vf.DevFn) - (pf.Bus << 8 | pf.DevFn) - first;

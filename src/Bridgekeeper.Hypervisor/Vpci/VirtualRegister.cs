@@ -44,14 +44,16 @@ public readonly record struct VirtualRegister(
         if (Offset < 0 || Offset + Size > VirtualRegisterTable.SpaceSize) return $"{Name}: offset 0x{Offset:X} is outside the 4 KiB config space";
         if (Offset % Size != 0) return $"{Name}: offset 0x{Offset:X} is not aligned to its size {Size}";
         if (Read is null && Write is null) return $"{Name}: neither a read nor a write handler";
-        uint[] masks = [ReadOnly, Rw1c, RsvdP, RsvdZ];
+        // The four masks in order (read-only, RW1C, RsvdP, RsvdZ); checked without an array, since every registration is checked.
         uint seen = 0;
-        foreach (uint m in masks)
-        {
-            if ((m & ~WidthMask) != 0) return $"{Name}: a mask has bits beyond its {Size}-byte width";
-            if ((seen & m) != 0) return $"{Name}: masks overlap in bits 0x{seen & m:X}";
-            seen |= m;
-        }
+        return MaskProblem(ReadOnly, ref seen) ?? MaskProblem(Rw1c, ref seen) ?? MaskProblem(RsvdP, ref seen) ?? MaskProblem(RsvdZ, ref seen);
+    }
+
+    private string? MaskProblem(uint mask, ref uint seen)
+    {
+        if ((mask & ~WidthMask) != 0) return $"{Name}: a mask has bits beyond its {Size}-byte width";
+        if ((seen & mask) != 0) return $"{Name}: masks overlap in bits 0x{seen & mask:X}";
+        seen |= mask;
         return null;
     }
 }

@@ -24,22 +24,65 @@ public sealed class VirtualRegisterTable
 {
     public const int SpaceSize = 4096;
 
-    private readonly DwordPlan[] _plans = new DwordPlan[SpaceSize / 4];
+    // The plans and the byte index cover config space only up to the end of the last register added
+    // (rounded up to a power of two of dwords); every dword beyond is unclaimed and served by
+    // _unclaimed. A guest function's registers end by 0x148, so a table is a few hundred bytes of index
+    // rather than 32 KiB, and building one per assignment does not fill 1024 identical plans.
+    private DwordPlan[] _plans = [];
+    private DwordPlan _unclaimed; // not readonly: dispatch takes a ref to it (never written after construction)
 
-    private VirtualRegister[] _registers = new VirtualRegister[16];
+    private VirtualRegister[] _registers = new VirtualRegister[64];
     private int _count;
-    // Register index + 1 for each config byte; 0 = unclaimed.
-    private readonly ushort[] _byteToRegister = new ushort[SpaceSize];
+    // Register index + 1 for each config byte below _plans.Length * 4; 0 = unclaimed.
+    private ushort[] _byteToRegister = [];
+    // The shadow's handlers, one delegate each per table (not one per registration): the read, and the
+    // RW1C-aware store for each distinct RW1C mask (a function has only a handful).
+    private readonly VirtualRegisterRead? _shadowRead;
+    private (uint Rw1c, VirtualRegisterWrite Write)[] _shadowWriters = [];
 
     /// <summary>A table whose shadow-backed registers live in <paramref name="shadow"/> (null: none are).</summary>
     public VirtualRegisterTable(ConfigSpace? shadow = null)
     {
         Shadow = shadow;
-        for (int d = 0; d < _plans.Length; d++) Plan(d);
+        _unclaimed = DwordPlan.Unclaimed(shadow is not null);
+        if (shadow is not null) _shadowRead = shadow.Read;
     }
 
     /// <summary>The shadow config space that <see cref="VirtualRegister.ShadowBacked"/> registers are served from, or null.</summary>
     public ConfigSpace? Shadow { get; }
+
+    /// <summary>The read handler of <see cref="Shadow"/> (<see cref="ConfigSpace.Read"/>), shared by every registration of this table.</summary>
+    internal VirtualRegisterRead ShadowRead => _shadowRead ?? throw new InvalidOperationException("the table has no shadow");
+
+    /// <summary>
+    /// The shadow write for RW1C mask <paramref name="rw1c"/> (<see cref="ShadowRegisters.WriterFor"/>),
+    /// made once per mask and shared by every registration of this table with that mask.
+    /// </summary>
+    internal VirtualRegisterWrite ShadowWriter(uint rw1c)
+    {
+        var shadow = Shadow ?? throw new InvalidOperationException("the table has no shadow");
+        foreach (var (mask, write) in _shadowWriters)
+            if (mask == rw1c) return write;
+        var made = ShadowRegisters.WriterFor(shadow, rw1c);
+        _shadowWriters = [.. _shadowWriters, (rw1c, made)];
+        return made;
+    }
+
+    /// <summary>Grows the plans and byte index to cover [0, <paramref name="end"/>); new dwords are unclaimed.</summary>
+    private void Cover(int end)
+    {
+        int dwords = (end + 3) >> 2;
+        if (dwords <= _plans.Length) return;
+        int size = Math.Min(SpaceSize / 4, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(dwords, 16)));
+        int old = _plans.Length;
+        Array.Resize(ref _plans, size);
+        Array.Fill(_plans, _unclaimed, old, size - old);
+        Array.Resize(ref _byteToRegister, size * 4);
+    }
+
+    /// <summary>The register index + 1 at config byte <paramref name="pos"/> (0: unclaimed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int IndexAt(int pos) => (uint)pos < (uint)_byteToRegister.Length ? _byteToRegister[pos] : 0;
 
     /// <summary>Accesses that touched at least one unclaimed byte on write (those bytes were dropped).</summary>
     public long DroppedWrites { get; private set; }
@@ -68,6 +111,7 @@ public sealed class VirtualRegisterTable
     public void Add(in VirtualRegister register)
     {
         if (register.Problem() is { } why) throw new VirtualRegisterConflictException(why);
+        Cover(register.End);
         for (int b = register.Offset; b < register.End; b++)
         {
             if (_byteToRegister[b] != 0)
@@ -92,7 +136,7 @@ public sealed class VirtualRegisterTable
     /// </summary>
     public void SetReadOnly(int offset, uint readOnly)
     {
-        int index = (uint)offset < SpaceSize ? _byteToRegister[offset] : 0;
+        int index = IndexAt(offset);
         if (index == 0 || _registers[index - 1].Offset != offset)
             throw new VirtualRegisterConflictException($"no register starts at 0x{offset:X3}");
         var changed = _registers[index - 1] with { ReadOnly = readOnly };
@@ -104,7 +148,7 @@ public sealed class VirtualRegisterTable
     /// <summary>Recomputes one dword's fast plan from the registrations covering it.</summary>
     private void Plan(int dword)
     {
-        var plan = DwordPlan.Unclaimed(Shadow is not null);
+        var plan = _unclaimed;
         for (int b = 0; b < 4 && plan.FastRead; b++)
         {
             int index = _byteToRegister[dword * 4 + b];
@@ -146,7 +190,7 @@ public sealed class VirtualRegisterTable
 
     /// <summary>The register covering <paramref name="offset"/>, if any.</summary>
     public VirtualRegister? At(int offset) =>
-        (uint)offset < SpaceSize && _byteToRegister[offset] != 0 ? _registers[_byteToRegister[offset] - 1] : null;
+        IndexAt(offset) is int index and not 0 ? _registers[index - 1] : null;
 
     /// <summary>True when 1, 2, 4 or 8 bytes at <paramref name="offset"/> is an access the spec allows (naturally aligned, inside 4 KiB).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -190,7 +234,9 @@ public sealed class VirtualRegisterTable
 
     private uint ReadSpan(int offset, int size)
     {
-        ref readonly var plan = ref _plans[offset >> 2];
+        var plans = _plans;
+        int dword = offset >> 2;
+        ref readonly var plan = ref (uint)dword < (uint)plans.Length ? ref plans[dword] : ref _unclaimed;
         if (plan.FastRead)
         {
             int shift = (offset & 3) * 8;
@@ -205,7 +251,7 @@ public sealed class VirtualRegisterTable
     private uint ReadRegisters(int offset, int size)
     {
         // The access is exactly one register (the common case for a driver's accesses).
-        int first = _byteToRegister[offset];
+        int first = IndexAt(offset);
         if (first != 0)
         {
             ref readonly var only = ref _registers[first - 1];
@@ -217,7 +263,7 @@ public sealed class VirtualRegisterTable
         bool unclaimed = false;
         while (pos < end)
         {
-            int index = _byteToRegister[pos];
+            int index = IndexAt(pos);
             if (index == 0)
             {
                 result |= 0xFFu << ((pos - offset) * 8);
@@ -241,7 +287,9 @@ public sealed class VirtualRegisterTable
 
     private void WriteSpan(int offset, int size, uint value)
     {
-        ref readonly var plan = ref _plans[offset >> 2];
+        var plans = _plans;
+        int dword = offset >> 2;
+        ref readonly var plan = ref (uint)dword < (uint)plans.Length ? ref plans[dword] : ref _unclaimed;
         if (plan.Fast)
         {
             int aligned = offset & ~3;
@@ -261,7 +309,7 @@ public sealed class VirtualRegisterTable
     {
         // The access is exactly one register with nothing to preserve (a BAR, a full RW register): the
         // read-modify-write of WriteRegister reduces to clearing RsvdZ, so call the handler directly.
-        int first = _byteToRegister[offset];
+        int first = IndexAt(offset);
         if (first != 0)
         {
             ref readonly var only = ref _registers[first - 1];
@@ -275,7 +323,7 @@ public sealed class VirtualRegisterTable
         bool dropped = false;
         while (pos < end)
         {
-            int index = _byteToRegister[pos];
+            int index = IndexAt(pos);
             if (index == 0)
             {
                 dropped = true;

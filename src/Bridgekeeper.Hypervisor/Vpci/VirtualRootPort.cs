@@ -96,8 +96,8 @@ public sealed class VirtualRootPort : VirtualFunction
                 case ConfigHeader.BridgeControl:
                     {
                         var (ro, rw1c, rsvdP, rsvdZ) = ShadowRegisters.MasksOf(def);
-                        var store = ShadowRegisters.WriterFor(Shadow, rw1c);
-                        Registers.Add(new VirtualRegister(def.Offset, def.Width, def.Name, Shadow.Read, (o, s, v) =>
+                        var store = Registers.ShadowWriter(rw1c);
+                        Registers.Add(new VirtualRegister(def.Offset, def.Width, def.Name, Registers.ShadowRead, (o, s, v) =>
                         {
                             bool wasReset = (BridgeControl & ConfigHeader.BridgeControlSecondaryBusReset) != 0;
                             store(o, s, v);
@@ -125,7 +125,7 @@ public sealed class VirtualRootPort : VirtualFunction
 
     private void RegisterPciExpress()
     {
-        foreach (var def in PciExpressCapability.Layout(PciePortType.RootPort, slotImplemented: false).Registers)
+        foreach (var def in SpecLayouts.PciExpressFor(PciePortType.RootPort, slotImplemented: false).Registers)
             AddShadow(def, PciExpressOffset, InitialPciExpressValue(def.Offset));
     }
 

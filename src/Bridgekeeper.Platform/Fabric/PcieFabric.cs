@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Pci;
@@ -93,6 +94,37 @@ public sealed class PcieFabric : IConfigAccess
         // A conventional function has no extended space: ECAM reads past 0xFF complete as all ones (§7.2.2.1).
         if (offset >= f.Config.Size && offset < ConfigSpace.ExtendedSize) return AllOnes(size);
         return f.Config.Read(offset, size);
+    }
+
+    /// <summary>A block read routed once: the same bytes as its 4-byte reads, counted as that many requests served.</summary>
+    public void ReadBlock(Sbdf function, int offset, Span<byte> destination) => ReadBlockRouted(Route(function), offset, destination);
+
+    /// <summary>
+    /// <see cref="ReadBlock"/> to a target <see cref="Route"/> already found. Reads have no side effects and
+    /// nothing else runs between the dwords, so the target's state is the same for each of them: one
+    /// check decides the whole block (<see cref="ReadRouted"/> is the per-dword rule it must equal).
+    /// </summary>
+    public void ReadBlockRouted(SimFunction? f, int offset, Span<byte> destination)
+    {
+        IConfigAccess.CheckBlock(offset, destination.Length);
+        Accesses += destination.Length >> 2;
+        if (destination.Length == 0) return;
+        if (f is null || f.Removed || f.InReset)
+        {
+            destination.Fill(0xFF);
+            return;
+        }
+        if (_clock.Now < f.ReadyAt)
+        {
+            destination.Fill(0xFF);
+            // Only the dword at the Vendor ID can carry the RRS completion value (§2.3.2).
+            if (offset == 0) BinaryPrimitives.WriteUInt32LittleEndian(destination, RetryStatus(f, 0, 4));
+            return;
+        }
+        // A conventional function's bytes past 0xFF read all ones (§7.2.2.1), as in ReadRouted.
+        int present = Math.Clamp(f.Config.Size - offset, 0, destination.Length);
+        if (present > 0) f.Config.Bytes.Slice(offset, present).CopyTo(destination);
+        destination[present..].Fill(0xFF);
     }
 
     public void Write(Sbdf function, int offset, int size, uint value) => WriteRouted(Route(function), offset, size, value);

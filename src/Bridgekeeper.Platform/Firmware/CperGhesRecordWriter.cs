@@ -27,11 +27,13 @@ public sealed class CperGhesRecordWriter : IGhesRecordWriter
             _ => CperSeverity.Corrected,
         };
         var d = error.Device;
-        byte[] bytes = GhesPcieErrorBlockWriter.Write(new GhesPcieErrorBlockWriter.Request(
+        // Encoded straight into the block (no intermediate byte array): the same bytes Write() gives.
+        var record = GhesPcieErrorBlockWriter.Build(new GhesPcieErrorBlockWriter.Request(
             (ushort)d.Segment, d.Bus, (byte)d.Device, (byte)d.Function, error.VendorId, error.DeviceId, error.ClassCode, (uint)error.PortType,
             registers, severity, Command: error.Command, Status: error.Status));
-        if (bytes.Length > block.Length) throw new InvalidOperationException($"GHES record of {bytes.Length} bytes does not fit the {block.Length}-byte error status block");
-        bytes.CopyTo(block);
-        return bytes.Length;
+        int length = record.Length;
+        if (length > block.Length) throw new InvalidOperationException($"GHES record of {length} bytes does not fit the {block.Length}-byte error status block");
+        record.WriteTo(block);
+        return length;
     }
 }

@@ -22,6 +22,7 @@ public sealed class FirmwareFirstController : IFirmwareFirstSink
     private readonly SimGic _gic;
     private readonly SimFirmware _firmware;
     private readonly EventLoop _loop;
+    private byte[] _scratch = [];
 
     internal FirmwareFirstController(PcieFabric fabric, SimMemory memory, SimGic gic, SimFirmware firmware, EventLoop loop)
     {
@@ -62,10 +63,14 @@ public sealed class FirmwareFirstController : IFirmwareFirstSink
             return;
         }
         var device = _fabric.Route(Sbdf.FromRequesterId(rootPort.Address.Segment, new RequesterId(message.SourceId))) ?? rootPort;
-        var block = new byte[d.BlockLength];
+        // Composed in one scratch block, zeroed first as a fresh one would be; only the used bytes
+        // reach memory, so reusing it across records changes nothing but the allocation.
+        if (_scratch.Length < d.BlockLength) _scratch = new byte[d.BlockLength];
+        var block = _scratch.AsSpan(0, (int)d.BlockLength);
+        block.Clear();
         int used = RecordWriter?.WritePcieError(block, Snapshot(device, message.Severity))
             ?? 0;
-        _memory.Write(d.BlockAddress, block.AsSpan(0, used));
+        _memory.Write(d.BlockAddress, block[..used]);
         source.RecordsWritten++;
         Notify(d);
     }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Bridgekeeper.Cli.Simulation.Invariants;
 using Bridgekeeper.Hardware;
 using Bridgekeeper.Pci;
@@ -18,6 +19,23 @@ public sealed class ObservedConfigAccess(SimulatedMachine machine) : IConfigAcce
     {
         var f = Observe(function, offset, size, write: false);
         return machine.Fabric.ReadRouted(f, offset, size);
+    }
+
+    /// <summary>
+    /// A block routed once when its target is ready (nothing to record); otherwise the dword reads one by
+    /// one, so each is recorded exactly as the per-dword path records it.
+    /// </summary>
+    public void ReadBlock(Sbdf function, int offset, Span<byte> destination)
+    {
+        IConfigAccess.CheckBlock(offset, destination.Length);
+        var f = machine.Fabric.Route(function);
+        if (f is not null && !f.Removed && (f.InReset || machine.EventLoop.Now < f.ReadyAt))
+        {
+            for (int o = 0; o < destination.Length; o += 4)
+                BinaryPrimitives.WriteUInt32LittleEndian(destination[o..], Read(function, offset + o, 4));
+            return;
+        }
+        machine.Fabric.ReadBlockRouted(f, offset, destination);
     }
 
     public void Write(Sbdf function, int offset, int size, uint value)
