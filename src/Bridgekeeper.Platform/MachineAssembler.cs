@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using Bridgekeeper.Pci;
 
 namespace Bridgekeeper.Platform;
@@ -49,9 +48,9 @@ internal sealed class MachineAssembler(PlatformDescription description, MachineO
         }
         else
         {
-            functions = Templates.GetValue(d, static d =>
+            functions = Templates.GetOrAdd((d.Model, d.Options), static key =>
             {
-                DeviceCatalog.TryCreate(d.Model, d.Options, out var model);
+                DeviceCatalog.TryCreate(key.Model, key.Options, out var model);
                 return [.. model!.Functions.Select(Templated)];
             });
         }
@@ -79,10 +78,12 @@ internal sealed class MachineAssembler(PlatformDescription description, MachineO
         }
     }
 
-    // Built config spaces per device of a description. Compiling a layout is most of the cost of
-    // building a machine, and a description is immutable, so every machine built from the same
-    // description (a campaign builds thousands) starts from clones of one template per function.
-    private static readonly ConditionalWeakTable<DeviceDescription, FunctionModel[]> Templates = new();
+    // Built config spaces per catalog model and options. Compiling a layout is most of the cost of
+    // assembling a machine, and DeviceCatalog.TryCreate is a pure function of the model's name and its
+    // options (records with value equality), so every device with the same pair, in any description,
+    // starts from clones of one template per function. A campaign's few hundred drawn platforms share
+    // a few dozen such pairs.
+    private static readonly ConcurrentDictionary<(string Model, DeviceOptions Options), FunctionModel[]> Templates = new();
 
     private static FunctionModel Templated(FunctionModel fm)
     {
@@ -91,7 +92,7 @@ internal sealed class MachineAssembler(PlatformDescription description, MachineO
         if (fm.VirtualFunction is { } makeVf)
         {
             var vfs = new ConcurrentDictionary<int, ConfigSpace>();
-            vf = n => vfs.GetOrAdd(n, makeVf).Clone();
+            vf = n => vfs.GetOrAdd(n, makeVf).CloneSharingDefaults(); // the cached VF space is only ever copied
         }
         return fm with { Config = config.Clone, VirtualFunction = vf };
     }

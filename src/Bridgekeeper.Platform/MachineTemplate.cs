@@ -15,8 +15,9 @@ namespace Bridgekeeper.Platform;
 /// reaches it (the seed, header-log order, quirks and record writer wire the engines the machine's
 /// constructor builds), so a template is used only with the default writer. A campaign builds thousands
 /// of machines from a few hundred descriptions; each starts from a copy of the template instead of a
-/// fresh boot. Every instance gets its own mutable state — config bytes and defaults (clones of the
-/// template's spaces, which nothing writes), functions, buses, GHES sources, memory — and shares only
+/// fresh boot. Every instance gets its own mutable state — config bytes (clones of the template's
+/// spaces, which nothing writes; their reset defaults are read from the template until the instance
+/// changes one, <see cref="ConfigSpace.CloneSharingDefaults"/>), functions, buses, GHES sources, memory — and shares only
 /// immutable values (descriptions, frozen attribute masks, readiness records, the tables' bytes, the VF
 /// config factories that hand out clones). Tests compare an instance with a fresh assembly field by field.
 /// </para>
@@ -77,7 +78,7 @@ internal sealed class MachineTemplate
         {
             var t = _functions[i];
             var bus = t.Parent < 0 ? machine.Fabric.HostBridges[t.HostBridge].RootBus : made[t.Parent].SecondaryBus!;
-            var f = new SimFunction(t.Name, t.Config.Clone(), t.Readiness)
+            var f = new SimFunction(t.Name, t.Config.CloneSharingDefaults(), t.Readiness)
             {
                 VirtualFunctionConfig = t.VirtualFunctionConfig,
                 WiredInterrupt = t.WiredInterrupt,

@@ -27,6 +27,9 @@ public sealed class ConfigSpace
     // first store or write gives the defaults their own copy. Snapshots that are only read (the
     // hypervisor's ECAM topology, rebuilt after every report) so never pay for a second 4 KiB array.
     private bool _defaultsShared;
+    // True while _defaults is another space's array that never changes again (CloneSharingDefaults):
+    // the first StoreDefault gives this space its own copy.
+    private bool _defaultsBorrowed;
     private ConfigAttributes? _attributes;
 
     private ConfigSpace(byte[] bytes, byte[] defaults, ConfigAttributes? attributes)
@@ -154,6 +157,11 @@ public sealed class ConfigSpace
     public void StoreDefault(int offset, int size, uint value)
     {
         Store(offset, size, value);
+        if (_defaultsBorrowed)
+        {
+            _defaults = (byte[])_defaults.Clone();
+            _defaultsBorrowed = false;
+        }
         for (int i = 0; i < size; i++)
             _defaults[offset + i] = (byte)(value >> (i * 8));
     }
@@ -178,6 +186,17 @@ public sealed class ConfigSpace
 
     /// <summary>An independent copy (bytes and defaults; the attributes are shared).</summary>
     public ConfigSpace Clone() => new((byte[])_bytes.Clone(), (byte[])_defaults.Clone(), _attributes);
+
+    /// <summary>
+    /// As <see cref="Clone"/>, for a source whose reset defaults never change again (a machine template's
+    /// spaces, which are only ever copied): the copy reads the source's defaults array until it first
+    /// changes a default itself, so a machine built from a template allocates 4 KiB per PCIe function, not 8.
+    /// </summary>
+    public ConfigSpace CloneSharingDefaults()
+    {
+        UnshareDefaults(); // the source's defaults must be an array of their own, not its current bytes
+        return new((byte[])_bytes.Clone(), _defaults, _attributes) { _defaultsBorrowed = true };
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void CheckAccess(int offset, int size)
