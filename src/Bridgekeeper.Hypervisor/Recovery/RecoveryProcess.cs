@@ -53,14 +53,14 @@ public sealed partial class RecoveryProcess
         Severity = first.Severity;
         _errors.Add(first.Log);
         // PFs first: their saved SR-IOV state names the VFs, whose Vendor ID reads 0xFFFF (§9.3.4.1.1)
-        // so the store would not capture them by probing.
+        // so the store would not capture them by probing; their presence shows in Command/Status.
         var vfs = new HashSet<Sbdf>();
         foreach (var f in scope.Functions)
             if (ctx.Snapshots.GetOrCapture(f) is { EnablesVirtualFunctions: true } pf)
                 foreach (var vf in pf.VirtualFunctions()) vfs.Add(vf);
         foreach (var f in scope.Functions)
         {
-            var snapshot = ctx.Snapshots.GetOrCapture(f) ?? (vfs.Contains(f) ? ctx.Snapshots.Save(f) : null);
+            var snapshot = ctx.Snapshots.GetOrCapture(f) ?? (vfs.Contains(f) ? ctx.Snapshots.GetOrCaptureVirtualFunction(f) : null);
             Participants.Add(new RecoveryParticipant(f, ctx.Owners.OwnerOf(f), snapshot));
         }
         foreach (var p in Participants)

@@ -95,6 +95,17 @@ public class CampaignTests
     }
 
     [Fact]
+    public void Campaign_seed_11821_with_a_surprise_removed_vf_keeps_every_invariant()
+    {
+        // A VF pulled before a fatal error on its sibling: recovery must not save and restore its
+        // all-ones config (that wrote Initiate FLR and then read the VF during its FLR readiness time).
+        const ulong seed = 11821;
+        var run = ScenarioMachine.Run(RandomScenario.Draw(seed), seed, assignmentsMayBeRefused: true, stopWhenSettled: true);
+        Assert.Empty(run.Summary.InvariantBreaks);
+        Assert.Equal(1, run.Summary.RecoveredCount);
+    }
+
+    [Fact]
     public void A_scenario_file_can_name_a_drawn_platform_and_its_devices()
     {
         var drawn = DrawnPlatforms.Get(7);

@@ -80,6 +80,47 @@ public sealed class VfReadinessTests
         Assert.Equal(SimTime.FromMilliseconds(frs ? 19 : 100), rig.Coordinator.History.Single().SpecMinimum.VfEnable);
     }
 
+    [Fact]
+    public void A_vf_that_no_longer_answers_is_not_saved_so_its_all_ones_never_trigger_an_flr_on_restore()
+    {
+        // Campaign seed 11821: a VF surprise-removed before the error read all ones when recovery saved
+        // it; restoring that wrote Device Control bit 15 (Initiate FLR, §7.5.3.4) to the VF its PF
+        // re-created, then kept accessing it during its FLR readiness time (§6.6.2).
+        using var rig = new SimulatedRecoveryRig(BuiltInPlatforms.ArmServerYaml, prepare: EnableTwoVfs);
+        var vf1 = rig["cx5-vf1"];
+        var vf2 = rig["cx5-vf2"];
+        var guest = rig.Assign("cx5-vf1", Guest, GuestDriverProfile.Cooperative(SimTime.FromMilliseconds(2)));
+        var start = rig.Now;
+        rig.Machine.SurpriseRemove(vf2, reportSurpriseDown: false);
+        rig.RunUntil(start + SimTime.FromMilliseconds(1));
+        rig.Raise("cx5-vf1", ErrorSeverity.Fatal);
+        rig.RunUntil(start + SimTime.FromMilliseconds(3000));
+
+        rig.AssertNoEarlyConfigRequest();
+        Assert.DoesNotContain(rig.Sink.Events, e => e.Kind == EventKinds.ConfigRestored && e.Device == vf2);
+        Assert.Contains(rig.Sink.Events, e => e.Kind == EventKinds.DeviceQuarantined && e.Device == vf2);
+        Assert.Single(rig.Sink.Events, e => e.Kind == EventKinds.ConfigRestored && e.Device == vf1);
+        Assert.Contains(guest.Received, r => r.Kind == GuestRequestKind.Resume);
+    }
+
+    [Fact]
+    public void A_vf_is_saved_by_its_command_status_dword_not_its_vendor_id()
+    {
+        var pf = new Sbdf(0, 1, 0, 0);
+        var present = new Sbdf(0, 1, 0, 1);
+        var absent = new Sbdf(0, 1, 0, 2);
+        var ecam = new DictionaryEcam([
+            new(pf, new ConfigSpaceBuilder(true, 0).Ids(0x15B3, 0x1017, 0, 0x020000).Build()),
+            new(present, new ConfigSpaceBuilder(true, 0).Ids(0xFFFF, 0xFFFF, 0, 0x020000).Build()),
+        ]);
+        var store = new ConfigSnapshotStore(ecam, new CapabilityCache(ecam), aerNative: true);
+
+        Assert.Null(store.GetOrCapture(present)); // Vendor ID 0xFFFF: a VF looks absent by it (§9.3.4.1.1)
+        Assert.Equal(present, store.GetOrCaptureVirtualFunction(present)?.Function);
+        Assert.Null(store.GetOrCaptureVirtualFunction(absent));
+        Assert.Same(store.GetOrCaptureVirtualFunction(present), store.GetOrCaptureVirtualFunction(present));
+    }
+
     private static (List<RecoveryParticipant> Participants, Dictionary<Sbdf, RecoveryParticipant> PfOfVf) PfWithVfs(params bool[] vfImmediateReadiness)
     {
         var pf = new Sbdf(0, 1, 0, 0);
