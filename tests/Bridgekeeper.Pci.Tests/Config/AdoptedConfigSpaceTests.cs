@@ -8,8 +8,7 @@ namespace Bridgekeeper.Pci.Tests.Config;
 /// </summary>
 public class AdoptedConfigSpaceTests
 {
-    private static readonly RegisterLayout Scratch = RegisterLayout.Of("test", "none",
-        new RegisterDef(0x40, 4, "Mixed", Rw: 0x0000_00FF, Rw1c: 0x0000_FF00, Sticky: 0x00FF_FF00, RsvdP: 0xFF00_0000));
+    private static readonly RegisterLayout Scratch = ScratchRegisterLayout.Mixed;
 
     private static ConfigAttributes Attributes()
     {
