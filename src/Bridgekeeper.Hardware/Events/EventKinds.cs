@@ -30,4 +30,10 @@ public static class EventKinds
     /// scenario's error never disappears without a trace.
     /// </summary>
     public const string ErrorDropped = "error-dropped";
+
+    /// <summary>
+    /// A fault a scenario scheduled (never-ready, surprise removal, link down) was applied to the function,
+    /// or not, because nothing was there at that moment: a replayed run shows why a device vanished.
+    /// </summary>
+    public const string FaultInjected = "fault-injected";
 }

@@ -115,6 +115,41 @@ public class ScenarioMachineTests
     }
 
     [Fact]
+    public void Each_fault_is_in_the_timeline_at_its_time_before_what_it_causes()
+    {
+        var s = ScenarioLoader.Parse("""
+            platform: arm-server
+            domains:
+              - name: storage
+                id: 1
+                driver: cooperative
+            assign:
+              - device: nvme0
+                to: storage
+            faults:
+              - at: 5ms
+                device: nvme0
+                kind: surprise-removal
+              - at: 6ms
+                device: nvme0
+                kind: link-down
+            runFor: 50ms
+            """, "faults.yaml");
+        var events = ScenarioMachine.Run(s, 1).Events;
+        var faults = events.Where(e => e.Kind == EventKinds.FaultInjected).ToList();
+        Assert.Equal(2, faults.Count);
+        var t0 = faults[0].Time - SimTime.FromMilliseconds(5);
+        Assert.Equal(t0 + SimTime.FromMilliseconds(6), faults[1].Time);
+        Assert.Equal("SurpriseRemoval", EventDetails.GetString(faults[0], "fault"));
+        Assert.Contains("fault: surprise removal", faults[0].Text, StringComparison.Ordinal);
+        // The removed device answers nothing a millisecond later: that fault is shown, not applied.
+        Assert.Contains("fault not applied (link down)", faults[1].Text, StringComparison.Ordinal);
+        // Whatever the removal causes comes after it in the stream.
+        int removal = events.ToList().IndexOf(faults[0]);
+        Assert.DoesNotContain(events.Take(removal), e => e.Time >= faults[0].Time && e.Kind != EventKinds.FaultInjected && e.Device == faults[0].Device);
+    }
+
+    [Fact]
     public void A_device_name_the_platform_does_not_have_is_bad_input_with_its_line()
     {
         var s = ScenarioLoader.Parse("domains:\n  - name: g\nassign:\n  - device: nvme9\n    to: g\n", "x.yaml");

@@ -360,7 +360,21 @@ public sealed class ScenarioMachine
             };
             // A fault on a function that is not there at that moment (a VF while its PF is being
             // reset, a device already pulled) has nothing to act on, like an error injected there.
-            loop.ScheduleAt(t0 + f.At, () => { if (_machine.Find(device) is { Removed: false }) act(); }, $"fault-{f.Kind}");
+            string what = f.Kind switch
+            {
+                FaultKind.NeverReady => "never ready after its next reset (answers RRS)",
+                FaultKind.SurpriseRemoval => "surprise removal",
+                _ => "link down",
+            };
+            loop.ScheduleAt(t0 + f.At, () =>
+            {
+                // The fault is in the timeline before anything it causes.
+                bool present = _machine.Find(device) is { Removed: false };
+                _sink.Emit(TimelineEvent.Of(loop.Now, EventKinds.FaultInjected, device, null,
+                    present ? $"fault: {what}" : $"fault not applied ({what}): nothing answers at {device}",
+                    new KeyValuePair<string, object?>("fault", f.Kind.ToString()), new KeyValuePair<string, object?>("applied", present)));
+                if (present) act();
+            }, $"fault-{f.Kind}");
         }
         foreach (var e in _scenario.Errors)
         {
